@@ -1,8 +1,6 @@
-using System.CommandLine;
-using SafeUse.Features.Monitoring;
+using SafeUse.Platform.Cli;
 
-var root = new RootCommand("SafeUse: runs a school's or trust's staff ICT acceptable use policy.");
-root.Subcommands.Add(MonitorCommand.Create());
-return await root.Parse(args).InvokeAsync();
+return await SafeUseCli.RunAsync(args);
 
+/// <summary>The entry point, visible to the test host.</summary>
 public partial class Program;

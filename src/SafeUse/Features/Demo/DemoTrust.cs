@@ -1,0 +1,166 @@
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Features.People;
+using SafeUse.Features.Schools;
+using SafeUse.Platform.Audit;
+using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Features.Demo;
+
+internal sealed record DemoCredentials(string AdminEmail, string StaffEmail, string Password);
+
+internal static class DemoRegistration
+{
+    public static IServiceCollection AddDemo(this IServiceCollection services) => services.AddScoped<DemoTrust>();
+}
+
+/// <summary>
+/// A generated demo trust: two schools, about 60 staff with the roles a real trust has, a mix of employment types and
+/// a few leavers. Names are combined from common UK first names and surnames with a fixed seed, so every demo is alike.
+/// </summary>
+internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider time)
+{
+    public const string Password = "demo-safeuse-password";
+    public const string Domain = "demo.safeuse.test";
+
+    private static readonly string[] GivenNames =
+    [
+        "Aisha", "Ben", "Chloe", "Daniel", "Emily", "Farhan", "Grace", "Harry", "Isla", "Jack", "Katie", "Liam", "Megan", "Noah",
+        "Olivia", "Priya", "Rhys", "Sophie", "Tom", "Uma", "Victoria", "William", "Yasmin", "Zain", "Amelia", "Callum", "Dylan",
+        "Eleanor", "Freya", "George", "Hannah", "Imran", "Jessica", "Kieran", "Lucy", "Mohammed", "Niamh", "Oscar", "Poppy", "Ruby",
+    ];
+
+    private static readonly string[] FamilyNames =
+    [
+        "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson", "Roberts", "Robinson",
+        "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall", "Lewis", "Harris", "Clarke", "Patel",
+        "Jackson", "Wood", "Turner", "Martin", "Cooper", "Hill", "Ward", "Morris", "Moore", "Clark", "Lee", "King", "Baker",
+        "Harrison", "Morgan", "Allen", "Khan", "Ali", "Begum", "Murphy", "Kaur",
+    ];
+
+    private static readonly string[] Titles = ["Class Teacher", "Teaching Assistant", "Teacher of English", "Teacher of Maths", "Teacher of Science", "Office Manager", "Site Manager", "SENCo", "Lunchtime Supervisor", "Librarian", "Cover Supervisor", "Business Manager"];
+
+    public async Task<DemoCredentials?> CreateIfEmptyAsync(CancellationToken ct)
+    {
+        if (await db.Trusts.AnyAsync(ct))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var random = new Random(20260901);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var trust = new Trust { Name = "Riverside Learning Trust", CreatedAt = now };
+        db.Trusts.Add(trust);
+        await db.SaveChangesAsync(ct);
+        var primary = new School { TrustId = trust.Id, Name = "Riverside Primary School", Urn = "149001", CreatedAt = now };
+        var secondary = new School { TrustId = trust.Id, Name = "Riverside Academy", Urn = "149002", CreatedAt = now };
+        db.Schools.AddRange(primary, secondary);
+        await db.SaveChangesAsync(ct);
+
+        var used = new HashSet<string>();
+        var managerOf = new Dictionary<Person, Person>();
+        var code = 1000;
+        Person NewPerson(School? school, string title, EmploymentType type = EmploymentType.Permanent, string? given = null, string? family = null)
+        {
+            string g, f;
+            do
+            {
+                g = given ?? GivenNames[random.Next(GivenNames.Length)];
+                f = family ?? FamilyNames[random.Next(FamilyNames.Length)];
+            }
+            while (!used.Add(g + f));
+
+            var p = new Person
+            {
+                TrustId = trust.Id,
+                GivenName = g,
+                FamilyName = f,
+                Email = $"{g.ToLowerInvariant()}.{f.ToLowerInvariant()}@{Domain}",
+                StaffCode = $"S{code++}",
+                EmploymentType = type,
+                JobTitle = title,
+                StartDate = today.AddDays(-random.Next(30, 3650)),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            p.EmailNormalized = Person.Normalize(p.Email);
+            if (school is not null)
+            {
+                p.Schools.Add(new PersonSchool { SchoolId = school.Id });
+                p.Roles.Add(new RoleAssignment { Role = Role.Staff, SchoolId = school.Id });
+            }
+
+            db.People.Add(p);
+            return p;
+        }
+
+        void Grant(Person p, Role role, School? school) => p.Roles.Add(new RoleAssignment { Role = role, SchoolId = school?.Id });
+
+        var admin = NewPerson(secondary, "IT Director", given: "Alex", family: "Morgan");
+        Grant(admin, Role.Administrator, null);
+        Grant(admin, Role.ItLead, null);
+        var ceo = NewPerson(null, "Chief Executive Officer");
+        Grant(ceo, Role.ExecutiveLeader, null);
+        var dpo = NewPerson(null, "Data Protection Officer");
+        Grant(dpo, Role.Dpo, null);
+
+        foreach (var (school, size) in new[] { (primary, 22), (secondary, 32) })
+        {
+            // In the primary the Head is also the DSL, as in many small schools.
+            var head = NewPerson(school, school == primary ? "Headteacher" : "Principal");
+            Grant(head, Role.Head, school);
+            Grant(head, Role.SeniorLeader, school);
+            var dsl = school == primary ? head : NewPerson(school, "Assistant Principal (Safeguarding)");
+            Grant(dsl, Role.Dsl, school);
+            var deputy = NewPerson(school, "Pastoral Lead");
+            Grant(deputy, Role.DeputyDsl, school);
+            var digital = NewPerson(school, school == primary ? "Computing Leader" : "Digital Lead");
+            Grant(digital, Role.OnlineSafetyLead, school);
+            var managers = Enumerable.Range(0, school == primary ? 2 : 4).Select(i => NewPerson(school, i == 0 ? "Deputy Head" : "Head of Department")).ToList();
+            foreach (var m in managers)
+            {
+                Grant(m, Role.LineManager, school);
+                managerOf[m] = head;
+            }
+
+            for (var i = 0; i < size - 4 - managers.Count; i++)
+            {
+                var type = (i % 9) switch { 0 => EmploymentType.Temporary, 4 => EmploymentType.Contractor, 7 => EmploymentType.Volunteer, _ => EmploymentType.Permanent };
+                var p = NewPerson(school, Titles[random.Next(Titles.Length)], type);
+                managerOf[p] = managers[i % managers.Count];
+                if (i % 11 == 5)
+                {
+                    p.IsLeaver = true;
+                    p.LeaveDate = today.AddDays(-random.Next(5, 200));
+                }
+            }
+
+            for (var g = 0; g < 2; g++)
+            {
+                var governor = NewPerson(school, g == 0 ? "Chair of Governors" : "Safeguarding Governor", EmploymentType.Governor);
+                Grant(governor, Role.Governor, school);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var (p, manager) in managerOf)
+        {
+            p.LineManagerId = manager.Id;
+        }
+
+        // One hash serves every demo account (each is salted anyway): hashing 60 passwords would slow the demo's start.
+        var hash = SignInService.HashPassword(admin, Password);
+        foreach (var p in db.ChangeTracker.Entries<Person>().Select(e => e.Entity))
+        {
+            db.Accounts.Add(new Account { PersonId = p.Id, PasswordHash = hash, SecurityStamp = SignInService.NewStamp(), CreatedAt = now });
+        }
+
+        audit.Record(db, Actor.System, "demo.created", "trust", trust.Id, "Created the demo trust with two schools and generated staff");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        var staff = await db.People.Where(p => p.JobTitle == "Class Teacher" && !p.IsLeaver).OrderBy(p => p.Id).FirstAsync(ct);
+        return new DemoCredentials(admin.Email!, staff.Email!, Password);
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace SafeUse.Features.Errors;
+
+/// <summary>Friendly error and status pages: never a stack trace.</summary>
+[AllowAnonymous]
+[IgnoreAntiforgeryToken]
+internal sealed class IndexModel : PageModel
+{
+    public string Heading { get; private set; } = "Sorry, there is a problem with SafeUse";
+    public string Message { get; private set; } = "Try again later. If it keeps happening, tell your trust's SafeUse administrator.";
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        if (code is { } c)
+        {
+            Response.StatusCode = c;
+        }
+        else
+        {
+            Response.StatusCode = 500;
+        }
+
+        (Heading, Message) = code switch
+        {
+            404 => ("Page not found", "If you typed the web address, check it is correct. The page may also be one you do not have access to."),
+            403 => ("You do not have access to this page", "Your roles do not include this page. Ask your SafeUse administrator if you need it."),
+            400 => ("Sorry, that request was not understood", "Go back and try again. If you left a form open for a long time, reload it first."),
+            _ => (Heading, Message),
+        };
+    }
+}

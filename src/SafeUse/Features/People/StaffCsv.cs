@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace SafeUse.Features.People;
+
+internal enum StaffField
+{
+    GivenName,
+    FamilyName,
+    Email,
+    StaffCode,
+    EmploymentType,
+    JobTitle,
+    StartDate,
+    LeaveDate,
+    LineManager,
+    Roles,
+}
+
+/// <summary>A problem with one cell (or a whole row, when Column is null), located as a spreadsheet user would find it.</summary>
+internal sealed record ImportProblem(int Line, string? Column, string Message)
+{
+    public override string ToString() => Column is null ? $"line {Line}: {Message}" : $"line {Line}, column \"{Column}\": {Message}";
+}
+
+internal sealed record StaffRow(
+    int Line,
+    string GivenName,
+    string FamilyName,
+    string? Email,
+    string? StaffCode,
+    EmploymentType EmploymentType,
+    string? JobTitle,
+    DateOnly? StartDate,
+    DateOnly? LeaveDate,
+    string? LineManager,
+    IReadOnlyList<Role> Roles);
+
+internal sealed record StaffFile(IReadOnlyList<string> Headings, IReadOnlyDictionary<int, StaffField> Mapping, IReadOnlyList<StaffRow> Rows, IReadOnlyList<ImportProblem> Problems);
+
+/// <summary>Reads staff CSV files as MIS systems export them, with a column mapping that a person can correct.</summary>
+internal static class StaffCsv
+{
+    /// <summary>Upper bound on file size: a 10,000-person trust's export is about 2 MB.</summary>
+    public const int MaxBytes = 20 * 1024 * 1024;
+
+    // Headings seen in SIMS, Arbor, Bromcom and ScholarPack staff exports, compared without case, spaces or punctuation.
+    // Earlier entries win when a file has two candidates (a preferred forename beats a legal one).
+    private static readonly (StaffField Field, string[] Names)[] Aliases =
+    [
+        (StaffField.GivenName, ["preferredforename", "preferredfirstname", "knownas", "forename", "firstname", "givenname", "legalforename", "legalfirstname"]),
+        (StaffField.FamilyName, ["legalsurname", "surname", "lastname", "familyname", "preferredsurname"]),
+        (StaffField.Email, ["workemail", "workemailaddress", "schoolemail", "email", "emailaddress", "username"]),
+        (StaffField.StaffCode, ["staffcode", "staffid", "staffnumber", "employeenumber", "employeeid", "payrollnumber", "code"]),
+        (StaffField.EmploymentType, ["employmenttype", "contracttype", "stafftype", "employmentstatus", "type"]),
+        (StaffField.JobTitle, ["jobtitle", "post", "position", "roletitle", "title"]),
+        (StaffField.StartDate, ["startdate", "employmentstartdate", "dateofarrival", "contractstartdate"]),
+        (StaffField.LeaveDate, ["leavedate", "leavingdate", "enddate", "dateofleaving", "contractenddate"]),
+        (StaffField.LineManager, ["linemanager", "linemanageremail", "linemanagercode", "manager", "reportsto"]),
+        (StaffField.Roles, ["safeuseroles", "roles"]),
+    ];
+
+    private static readonly string[] DateFormats = ["dd/MM/yyyy", "d/M/yyyy", "yyyy-MM-dd", "d MMM yyyy", "d MMMM yyyy", "dd-MM-yyyy", "dd.MM.yyyy"];
+
+    public static string Label(this StaffField field) => field switch
+    {
+        StaffField.GivenName => "First name",
+        StaffField.FamilyName => "Last name",
+        StaffField.Email => "Work email",
+        StaffField.StaffCode => "Staff code",
+        StaffField.EmploymentType => "Employment type",
+        StaffField.JobTitle => "Job title",
+        StaffField.StartDate => "Start date",
+        StaffField.LeaveDate => "Leave date",
+        StaffField.LineManager => "Line manager (staff code or email)",
+        StaffField.Roles => "SafeUse roles",
+        _ => field.ToString(),
+    };
+
+    public static IReadOnlyDictionary<int, StaffField> DetectMapping(IReadOnlyList<string> headings)
+    {
+        var mapping = new Dictionary<int, StaffField>();
+        var keys = headings.Select(Key).ToList();
+        foreach (var (field, names) in Aliases)
+        {
+            foreach (var name in names)
+            {
+                var index = keys.FindIndex(k => k == name);
+                if (index >= 0 && !mapping.ContainsKey(index))
+                {
+                    mapping[index] = field;
+                    break;
+                }
+            }
+        }
+
+        return mapping;
+    }
+
+    /// <summary>Decodes bytes as UTF-8 (with or without BOM), falling back to Windows-1252 as older MIS exports use.</summary>
+    public static string Decode(byte[] content)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.Latin1.GetString(content);
+        }
+    }
+
+    public static StaffFile Parse(string text, IReadOnlyDictionary<int, StaffField>? mapping = null)
+    {
+        var problems = new List<ImportProblem>();
+        var records = new List<(int Line, string[] Cells)>();
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, BadDataFound = null, TrimOptions = TrimOptions.Trim, IgnoreBlankLines = true };
+        using (var parser = new CsvParser(new StringReader(text), config))
+        {
+            while (parser.Read())
+            {
+                var record = parser.Record ?? [];
+                if (record.All(string.IsNullOrWhiteSpace))
+                {
+                    continue;
+                }
+
+                // RawRow is the physical line a record ends on; a quoted cell may span lines, so count back to its start.
+                var raw = parser.RawRecord;
+                var spanned = CountNewlines(raw) - (raw.EndsWith('\n') ? 1 : 0);
+                records.Add((parser.RawRow - spanned, record));
+            }
+        }
+
+        if (records.Count == 0)
+        {
+            return new([], new Dictionary<int, StaffField>(), [], [new(1, null, "The file is empty: it needs a heading row and at least one person")]);
+        }
+
+        var headings = records[0].Cells.Select(h => h.Trim()).ToList();
+        mapping ??= DetectMapping(headings);
+        foreach (var required in new[] { StaffField.GivenName, StaffField.FamilyName })
+        {
+            if (!mapping.Values.Contains(required))
+            {
+                problems.Add(new(records[0].Line, null, $"No column is mapped to \"{required.Label()}\". Choose which column holds it."));
+            }
+        }
+
+        if (!mapping.Values.Contains(StaffField.Email) && !mapping.Values.Contains(StaffField.StaffCode))
+        {
+            problems.Add(new(records[0].Line, null, "No column is mapped to \"Work email\" or \"Staff code\": one of them is needed to recognise people on a re-import."));
+        }
+
+        if (problems.Count > 0)
+        {
+            return new(headings, mapping, [], problems);
+        }
+
+        var byField = mapping.GroupBy(m => m.Value).ToDictionary(g => g.Key, g => g.First().Key);
+        var rows = new List<StaffRow>();
+        var seenCodes = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var seenEmails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (line, cells) in records.Skip(1))
+        {
+            string? Cell(StaffField f) => byField.TryGetValue(f, out var i) && i < cells.Length && !string.IsNullOrWhiteSpace(cells[i]) ? cells[i].Trim() : null;
+            string Heading(StaffField f) => headings[byField[f]];
+            var rowProblems = new List<ImportProblem>();
+
+            if (cells.Length > headings.Count && cells.Skip(headings.Count).Any(c => !string.IsNullOrWhiteSpace(c)))
+            {
+                rowProblems.Add(new(line, null, $"The row has {cells.Length} values but the heading row has {headings.Count} columns"));
+            }
+
+            var given = Cell(StaffField.GivenName);
+            var family = Cell(StaffField.FamilyName);
+            if (given is null)
+            {
+                rowProblems.Add(new(line, Heading(StaffField.GivenName), "First name is empty"));
+            }
+
+            if (family is null)
+            {
+                rowProblems.Add(new(line, Heading(StaffField.FamilyName), "Last name is empty"));
+            }
+
+            var email = Cell(StaffField.Email);
+            var code = Cell(StaffField.StaffCode);
+            if (email is null && code is null)
+            {
+                rowProblems.Add(new(line, null, "Both the work email and the staff code are empty: at least one is needed"));
+            }
+
+            if (email is not null && !Setup.EmailAddress.IsValid(email))
+            {
+                rowProblems.Add(new(line, Heading(StaffField.Email), $"\"{email}\" is not an email address"));
+            }
+            else if (email is not null && seenEmails.TryGetValue(email, out var firstEmailLine))
+            {
+                rowProblems.Add(new(line, Heading(StaffField.Email), $"{email} is also on line {firstEmailLine}"));
+            }
+
+            if (code is not null && seenCodes.TryGetValue(code, out var firstCodeLine))
+            {
+                rowProblems.Add(new(line, Heading(StaffField.StaffCode), $"Staff code {code} is also on line {firstCodeLine}"));
+            }
+
+            var type = EmploymentType.Permanent;
+            if (Cell(StaffField.EmploymentType) is { } typeText && !TryEmploymentType(typeText, out type))
+            {
+                rowProblems.Add(new(line, Heading(StaffField.EmploymentType), $"\"{typeText}\" is not an employment type: use permanent, temporary, contractor, volunteer or governor"));
+            }
+
+            var start = ParseDate(StaffField.StartDate);
+            var leave = ParseDate(StaffField.LeaveDate);
+            if (start is not null && leave is not null && leave < start)
+            {
+                rowProblems.Add(new(line, Heading(StaffField.LeaveDate), "The leave date is before the start date"));
+            }
+
+            var roles = new List<Role>();
+            if (Cell(StaffField.Roles) is { } rolesText)
+            {
+                foreach (var part in rolesText.Split([';', ',', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (Roles.TryParse(part, out var role))
+                    {
+                        roles.Add(role);
+                    }
+                    else
+                    {
+                        rowProblems.Add(new(line, Heading(StaffField.Roles), $"\"{part}\" is not a SafeUse role (for example staff, line-manager, dsl, head)"));
+                    }
+                }
+            }
+
+            if (email is not null)
+            {
+                seenEmails.TryAdd(email, line);
+            }
+
+            if (code is not null)
+            {
+                seenCodes.TryAdd(code, line);
+            }
+
+            problems.AddRange(rowProblems);
+            if (rowProblems.Count == 0)
+            {
+                rows.Add(new StaffRow(line, given!, family!, email, code, type, Cell(StaffField.JobTitle), start, leave, Cell(StaffField.LineManager), roles));
+            }
+
+            DateOnly? ParseDate(StaffField f)
+            {
+                if (Cell(f) is not { } text)
+                {
+                    return null;
+                }
+
+                if (DateOnly.TryParseExact(text, DateFormats, CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.None, out var d))
+                {
+                    return d;
+                }
+
+                rowProblems.Add(new(line, Heading(f), $"\"{text}\" is not a date: use day/month/year, like 01/09/2025"));
+                return null;
+            }
+        }
+
+        return new(headings, mapping, rows, problems);
+    }
+
+    public static bool TryEmploymentType(string text, out EmploymentType type)
+    {
+        type = Key(text) switch
+        {
+            "permanent" or "perm" or "fulltime" or "parttime" or "substantive" or "employee" => EmploymentType.Permanent,
+            "temporary" or "temp" or "fixedterm" or "supply" or "casual" => EmploymentType.Temporary,
+            "contractor" or "contract" or "agency" or "thirdparty" => EmploymentType.Contractor,
+            "volunteer" => EmploymentType.Volunteer,
+            "governor" or "trustee" => EmploymentType.Governor,
+            _ => (EmploymentType)(-1),
+        };
+        return Enum.IsDefined(type);
+    }
+
+    private static int CountNewlines(string s)
+    {
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (c == '\n')
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    private static string Key(string heading) => new(heading.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+}

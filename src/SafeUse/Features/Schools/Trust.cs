@@ -1,0 +1,23 @@
+namespace SafeUse.Features.Schools;
+
+internal sealed class Trust
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class School
+{
+    public const string DefaultTimeZone = "Europe/London";
+
+    public long Id { get; set; }
+    public long TrustId { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The DfE Unique Reference Number: six digits.</summary>
+    public string? Urn { get; set; }
+
+    public string TimeZone { get; set; } = DefaultTimeZone;
+    public DateTime CreatedAt { get; set; }
+}

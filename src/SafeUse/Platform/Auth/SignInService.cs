@@ -1,0 +1,204 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Features.People;
+using SafeUse.Platform.Audit;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Platform.Auth;
+
+internal enum SignInOutcome
+{
+    Succeeded,
+    Refused,
+}
+
+internal sealed record SignInAttempt(SignInOutcome Outcome, Person? Person);
+
+/// <summary>Passwords, emailed single-use links and throttling. Never says whether an address exists.</summary>
+internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTrail audit, Outbox.Outbox outbox)
+{
+    /// <summary>Failures allowed per address or per client address within <see cref="Window"/> before a pause.</summary>
+    public const int MaxFailuresPerAddress = 5;
+    public const int MaxFailuresPerClient = 30;
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
+
+    private static readonly PasswordHasher<Person> Hasher = new();
+
+    // Verified against when no account exists, so a missing account takes as long as a wrong password.
+    private static readonly string DummyHash = Hasher.HashPassword(null!, "not-a-real-password-" + Guid.NewGuid());
+
+    public static string HashPassword(Person person, string password) => Hasher.HashPassword(person, password);
+
+    public async Task<SignInAttempt> PasswordSignInAsync(string email, string password, string? clientIp, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var normalized = Person.Normalize(email) ?? "";
+        var addressKey = "email:" + normalized;
+        var clientKey = "ip:" + (clientIp ?? "unknown");
+        if (await IsLockedAsync(addressKey, now, ct) || await IsLockedAsync(clientKey, now, ct))
+        {
+            return new(SignInOutcome.Refused, null);
+        }
+
+        var person = await db.People.FirstOrDefaultAsync(p => p.EmailNormalized == normalized && !p.IsLeaver, ct);
+        var account = person is null ? null : await db.Accounts.FirstOrDefaultAsync(a => a.PersonId == person.Id, ct);
+        bool verified;
+        if (account?.PasswordHash is { } hash)
+        {
+            verified = Hasher.VerifyHashedPassword(person!, hash, password) != PasswordVerificationResult.Failed;
+        }
+        else
+        {
+            _ = Hasher.VerifyHashedPassword(null!, DummyHash, password);
+            verified = false;
+        }
+
+        if (!verified || account is null || person is null)
+        {
+            await CountFailureAsync(addressKey, MaxFailuresPerAddress, now, ct);
+            await CountFailureAsync(clientKey, MaxFailuresPerClient, now, ct);
+            await db.SaveChangesAsync(ct);
+            return new(SignInOutcome.Refused, null);
+        }
+
+        account.FailedCount = 0;
+        account.LastSignInAt = now;
+        await db.SignInThrottles.Where(t => t.Key == addressKey).ExecuteDeleteAsync(ct);
+        audit.Record(db, new Actor(person.Id, person.FullName), "account.sign-in", "person", person.Id, "Signed in with a password");
+        await db.SaveChangesAsync(ct);
+        return new(SignInOutcome.Succeeded, person);
+    }
+
+    /// <summary>Emails a single-use link when the address belongs to a current member of staff; silent otherwise.</summary>
+    public async Task RequestLinkAsync(string email, string baseUrl, string? clientIp, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var normalized = Person.Normalize(email) ?? "";
+        var addressKey = "link:" + normalized;
+        if (await IsLockedAsync(addressKey, now, ct) || await IsLockedAsync("ip:" + (clientIp ?? "unknown"), now, ct))
+        {
+            return;
+        }
+
+        // Counted as a "failure" so one address cannot be sent more than a few links in a window.
+        await CountFailureAsync(addressKey, MaxFailuresPerAddress, now, ct);
+        var person = await db.People.FirstOrDefaultAsync(p => p.EmailNormalized == normalized && !p.IsLeaver, ct);
+        if (person?.Email is not null)
+        {
+            var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            db.SignInLinks.Add(new SignInLink { PersonId = person.Id, TokenHash = TokenHash(token), CreatedAt = now, ExpiresAt = now + LinkLifetime });
+            outbox.Enqueue(db, person.Email, "Your SafeUse sign-in link",
+                $"""
+                Use this link to sign in to SafeUse. It works once, for the next {LinkLifetime.TotalMinutes:0} minutes.
+
+                {baseUrl.TrimEnd('/')}/account/link?token={token}
+
+                If you did not ask for it, you can ignore this email.
+                """, sensitive: true);
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<SignInAttempt> RedeemLinkAsync(string token, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var hash = TokenHash(token);
+        var link = await db.SignInLinks.FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
+        if (link is null || link.UsedAt is not null || link.ExpiresAt <= now)
+        {
+            return new(SignInOutcome.Refused, null);
+        }
+
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == link.PersonId && !p.IsLeaver, ct);
+        if (person is null)
+        {
+            return new(SignInOutcome.Refused, null);
+        }
+
+        link.UsedAt = now;
+        var account = await db.Accounts.FirstOrDefaultAsync(a => a.PersonId == person.Id, ct);
+        if (account is null)
+        {
+            db.Accounts.Add(new Account { PersonId = person.Id, SecurityStamp = NewStamp(), CreatedAt = now, LastSignInAt = now });
+        }
+        else
+        {
+            account.LastSignInAt = now;
+        }
+
+        audit.Record(db, new Actor(person.Id, person.FullName), "account.sign-in", "person", person.Id, "Signed in with an emailed link");
+        // The update of used_at is conditional on it still being null, so two redemptions of one link cannot both win.
+        var updated = await db.SignInLinks.Where(l => l.Id == link.Id && l.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct);
+        if (updated == 0)
+        {
+            return new(SignInOutcome.Refused, null);
+        }
+
+        db.Entry(link).State = EntityState.Unchanged;
+        await db.SaveChangesAsync(ct);
+        return new(SignInOutcome.Succeeded, person);
+    }
+
+    public async Task SetPasswordAsync(Person person, string password, Actor actor, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var account = await db.Accounts.FirstOrDefaultAsync(a => a.PersonId == person.Id, ct);
+        if (account is null)
+        {
+            account = new Account { PersonId = person.Id, SecurityStamp = NewStamp(), CreatedAt = now };
+            db.Accounts.Add(account);
+        }
+
+        account.PasswordHash = HashPassword(person, password);
+        account.SecurityStamp = NewStamp();
+        audit.Record(db, actor, "account.password-set", "person", person.Id, $"Password set for {person.FullName}");
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static ClaimsPrincipal Principal(Person person) =>
+        new(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, person.FullName)],
+            CookieAuthenticationDefaults.AuthenticationScheme));
+
+    public static Task SignInCookieAsync(HttpContext http, Person person) =>
+        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person));
+
+    public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private async Task<bool> IsLockedAsync(string key, DateTime now, CancellationToken ct)
+    {
+        var t = await db.SignInThrottles.AsNoTracking().FirstOrDefaultAsync(x => x.Key == key, ct);
+        return t?.LockedUntil is { } until && until > now;
+    }
+
+    private async Task CountFailureAsync(string key, int limit, DateTime now, CancellationToken ct)
+    {
+        var t = await db.SignInThrottles.FirstOrDefaultAsync(x => x.Key == key, ct);
+        if (t is null)
+        {
+            t = new SignInThrottle { Key = key, WindowStart = now };
+            db.SignInThrottles.Add(t);
+        }
+        else if (now - t.WindowStart > Window)
+        {
+            t.WindowStart = now;
+            t.Failures = 0;
+            t.LockedUntil = null;
+        }
+
+        t.Failures++;
+        if (t.Failures >= limit)
+        {
+            t.LockedUntil = now + Window;
+        }
+    }
+}

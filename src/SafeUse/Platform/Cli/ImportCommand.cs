@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Features.People;
+using SafeUse.Platform.Audit;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Platform.Cli;
+
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "A CSV file with a heading row, as exported from the MIS." };
+        var school = new Option<string>("--school") { Description = "The school, by name or URN.", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the file and show what would change, writing nothing." };
+        var markLeavers = new Option<bool>("--mark-leavers") { Description = "This is the school's full staff list: mark people missing from it as leavers." };
+        var staff = new Command("staff", "Import or update a school's staff from CSV. An invalid file writes nothing.") { file, school, dryRun, markLeavers };
+        staff.SetAction(async (parse, ct) => await SafeUseCli.GuardAsync(async () =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new CliException($"{path.FullName}: no such file");
+            }
+
+            if (path.Length > StaffCsv.MaxBytes)
+            {
+                throw new CliException($"{path.Name}: the file is {path.Length / 1024 / 1024} MB; the limit is {StaffCsv.MaxBytes / 1024 / 1024} MB");
+            }
+
+            using var host = await SafeUseCli.BuildHostAsync(parse, ct);
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var key = parse.GetValue(school)!.Trim();
+            var target = await db.Schools.FirstOrDefaultAsync(s => s.Urn == key || s.Name == key, ct)
+                ?? throw new CliException($"--school: no school has the name or URN \"{key}\". Schools: {string.Join(", ", await db.Schools.Select(s => s.Name + (s.Urn == null ? "" : " (" + s.Urn + ")")).ToListAsync(ct))}");
+            var parsed = StaffCsv.Parse(StaffCsv.Decode(await File.ReadAllBytesAsync(path.FullName, ct)));
+            var importer = scope.ServiceProvider.GetRequiredService<StaffImporter>();
+            var plan = await importer.PlanAsync(target, parsed, ct);
+            if (!plan.IsValid)
+            {
+                await Console.Error.WriteLineAsync($"{path.Name}: {plan.File.Problems.Count} problem(s); nothing was imported.");
+                foreach (var p in plan.File.Problems)
+                {
+                    await Console.Error.WriteLineAsync($"  {path.Name}: {p}");
+                }
+
+                return 2;
+            }
+
+            Console.WriteLine($"{path.Name}: {parsed.Rows.Count} people: {plan.Creates.Count} new, {plan.Updates.Count} changed, {plan.Unchanged} unchanged; {plan.Missing.Count} current staff of {target.Name} are not in the file.");
+            if (parse.GetValue(dryRun))
+            {
+                Console.WriteLine("Dry run: nothing was written.");
+                return 0;
+            }
+
+            var result = await importer.ApplyAsync(target, parsed, parse.GetValue(markLeavers), new Actor(null, "Command line import"), null, ct);
+            Console.WriteLine($"Imported: {result.Created} new, {result.Updated} updated, {result.Unchanged} unchanged, {result.MarkedLeavers} marked as leavers.");
+            return 0;
+        }));
+        return new Command("import", "Import data from files.") { staff };
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using SafeUse.Features.Demo;
+using SafeUse.Features.People;
+using SafeUse.Features.Setup;
+using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
+using SafeUse.Platform.Outbox;
+using SafeUse.Platform.Web;
+
+namespace SafeUse.Platform;
+
+/// <summary>Composition: the one service container that both the web app and the command line use.</summary>
+internal static class SafeUseHost
+{
+    public static IServiceCollection AddSafeUseCore(this IServiceCollection services)
+    {
+        services.AddSafeUseData();
+        services.AddScoped<SignInService>();
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        services.AddSingleton<OutboxSender>();
+        services.AddSetup();
+        services.AddPeople();
+        services.AddDemo();
+        return services;
+    }
+
+    public static void AddConfigurationSources(IConfigurationBuilder configuration, IReadOnlyDictionary<string, string?> overrides)
+    {
+        configuration.AddEnvironmentVariables("SAFEUSE_");
+        configuration.AddInMemoryCollection(overrides);
+    }
+
+    public static WebApplication BuildWeb(string[] args, IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        AddConfigurationSources(builder.Configuration, overrides);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        builder.Services.AddSafeUseCore();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
+        builder.Services.AddHostedService<StartupTasks>();
+        builder.Services.AddSingleton<SetupState>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<CurrentUser>();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/error/403";
+            o.Cookie.Name = "safeuse";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        builder.Services.AddSafeUseAuthorization();
+        var dataDirectory = builder.Configuration["Database:DataDirectory"] ?? "safeuse-data";
+        builder.Services.AddDataProtection().SetApplicationName("SafeUse")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(dataDirectory), "keys")));
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/Features")
+            .AddMvcOptions(o => o.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
+        builder.Services.AddRouting(o => o.LowercaseUrls = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks();
+
+        var app = builder.Build();
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseSetupRedirect();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Platform.Web;
+
+internal static class WebPipeline
+{
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var h = context.Response.Headers;
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "same-origin";
+        h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'";
+        await next();
+    });
+
+    /// <summary>Until a trust exists, every page leads to setup; afterwards setup is closed.</summary>
+    public static IApplicationBuilder UseSetupRedirect(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/lib") || path.StartsWithSegments("/css") || path.StartsWithSegments("/error"))
+        {
+            await next();
+            return;
+        }
+
+        var state = context.RequestServices.GetRequiredService<SetupState>();
+        var setupDone = state.IsDone || await context.RequestServices.GetRequiredService<AppDbContext>().Trusts.AnyAsync(context.RequestAborted);
+        state.IsDone = setupDone;
+
+        var onSetup = path.StartsWithSegments("/setup");
+        if (!setupDone && !onSetup)
+        {
+            context.Response.Redirect("/setup");
+            return;
+        }
+
+        if (setupDone && onSetup)
+        {
+            context.Response.Redirect("/");
+            return;
+        }
+
+        await next();
+    });
+}
+
+/// <summary>Setup happens once; remembering it saves a query on every request.</summary>
+internal sealed class SetupState
+{
+    private volatile bool isDone;
+
+    public bool IsDone
+    {
+        get => isDone;
+        set => isDone = value;
+    }
+}
