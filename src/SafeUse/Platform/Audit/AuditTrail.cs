@@ -13,12 +13,17 @@ internal sealed class AuditTrail(TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
+    // Events are tracked before their place in the chain is known; a unique negative placeholder keeps several
+    // events in one unit of work apart until SaveChanges gives them their real numbers.
+    private static long placeholder;
+
     /// <summary>Adds the event to the context: it is written by the same SaveChanges, in the same transaction, as the change.</summary>
     public AuditEvent Record(AppDbContext db, Actor actor, string action, string entityType, object? entityId, string summary,
         object? before = null, object? after = null, long? schoolId = null)
     {
         var e = new AuditEvent
         {
+            Seq = Interlocked.Decrement(ref placeholder),
             At = AuditChain.TruncateToMicroseconds(time.GetUtcNow().UtcDateTime),
             ActorPersonId = actor.PersonId,
             ActorName = actor.Name,

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
+using SafeUse.Platform.Outbox;
+
+namespace SafeUse.Features.Outbox;
+
+[Authorize(Policy = AccessPolicies.Administrators)]
+internal sealed class IndexModel(AppDbContext db, CurrentUser current, IOptions<SmtpOptions> smtp) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public OutboxStatus? Status { get; set; }
+
+    public List<OutboxEmail> Emails { get; private set; } = [];
+    public bool SmtpEnabled => smtp.Value.Enabled;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        // The outbox crosses schools, so only trust-wide administrators read it.
+        if (!(await current.ScopeAsync([People.Role.Administrator], ct)).AllSchools)
+        {
+            return Forbid();
+        }
+
+        var query = db.Outbox.AsNoTracking();
+        if (Status is { } status)
+        {
+            query = query.Where(e => e.Status == status);
+        }
+
+        Emails = await query.OrderByDescending(e => e.Id).Take(200).ToListAsync(ct);
+        return Page();
+    }
+}

@@ -1,0 +1,165 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Features.People;
+using SafeUse.Features.Setup;
+using SafeUse.Platform.Audit;
+using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Features.Schools;
+
+internal sealed record RoleHolder(long AssignmentId, long PersonId, string Name, Role Role, long? SchoolId);
+
+[Authorize(Policy = AccessPolicies.Administrators)]
+internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrail audit, TimeProvider time) : PageModel
+{
+    private List<RoleHolder> holders = [];
+
+    public List<School> Schools { get; private set; } = [];
+    public List<RoleHolder> TrustWide => holders.Where(h => h.SchoolId is null).ToList();
+    public bool TrustWideAdmin { get; private set; }
+
+    [BindProperty]
+    public GrantForm Grant { get; set; } = new();
+
+    [BindProperty]
+    public NewSchoolForm NewSchool { get; set; } = new();
+
+    [BindProperty]
+    public long AssignmentId { get; set; }
+
+    public List<RoleHolder> Holders(long schoolId, Role role) => holders.Where(h => h.SchoolId == schoolId && h.Role == role).ToList();
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostGrantAsync(CancellationToken ct)
+    {
+        var scope = await LoadAsync(ct);
+        var normalized = Person.Normalize(Grant.Email);
+        var person = normalized is null ? null : await db.People.Include(p => p.Schools).Include(p => p.Roles).FirstOrDefaultAsync(p => p.EmailNormalized == normalized && !p.IsLeaver, ct);
+        if (person is null || !(scope.AllSchools || person.Schools.Any(s => scope.Includes(s.SchoolId))))
+        {
+            ModelState.AddModelError("Grant.Email", "No current member of staff in your schools has that email address");
+        }
+
+        if (Grant.SchoolId is null ? !scope.AllSchools : !scope.Includes(Grant.SchoolId.Value))
+        {
+            ModelState.AddModelError("Grant.SchoolId", "Choose one of your schools");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        if (person!.Roles.Any(r => r.Role == Grant.Role && r.SchoolId == Grant.SchoolId))
+        {
+            TempData["Success"] = $"{person.FullName} already holds that role.";
+            return RedirectToPage();
+        }
+
+        person.Roles.Add(new RoleAssignment { Role = Grant.Role, SchoolId = Grant.SchoolId });
+        if (Grant.SchoolId is { } sid && person.Schools.All(s => s.SchoolId != sid))
+        {
+            person.Schools.Add(new PersonSchool { SchoolId = sid });
+        }
+
+        var where = Grant.SchoolId is null ? "the whole trust" : Schools.First(s => s.Id == Grant.SchoolId).Name;
+        audit.Record(db, await current.ActorAsync(ct), "person.role-granted", "person", person.Id, $"{person.FullName} given the role {Grant.Role.Label()} for {where}",
+            after: new { Role = Grant.Role.Code(), Grant.SchoolId }, schoolId: Grant.SchoolId);
+        await db.SaveChangesAsync(ct);
+        TempData["Success"] = $"{person.FullName} is now {Grant.Role.Label()} for {where}.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(CancellationToken ct)
+    {
+        var scope = await LoadAsync(ct);
+        var assignment = await db.RoleAssignments.FirstOrDefaultAsync(r => r.Id == AssignmentId, ct);
+        if (assignment is null || (assignment.SchoolId is { } sid ? !scope.Includes(sid) : !scope.AllSchools))
+        {
+            return NotFound();
+        }
+
+        var me = await current.PersonAsync(ct);
+        if (assignment.PersonId == me.Id && assignment.Role == Role.Administrator)
+        {
+            ModelState.AddModelError("", "You cannot remove your own administrator role: ask another administrator");
+            return Page();
+        }
+
+        var person = await db.People.AsNoTracking().FirstAsync(p => p.Id == assignment.PersonId, ct);
+        db.RoleAssignments.Remove(assignment);
+        audit.Record(db, await current.ActorAsync(ct), "person.role-removed", "person", person.Id, $"{person.FullName} no longer holds the role {assignment.Role.Label()}",
+            before: new { Role = assignment.Role.Code(), assignment.SchoolId }, schoolId: assignment.SchoolId);
+        await db.SaveChangesAsync(ct);
+        TempData["Success"] = $"Removed {assignment.Role.Label()} from {person.FullName}.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostAddSchoolAsync(CancellationToken ct)
+    {
+        var scope = await LoadAsync(ct);
+        if (!scope.AllSchools)
+        {
+            return Forbid();
+        }
+
+        if (string.IsNullOrWhiteSpace(NewSchool.Name))
+        {
+            ModelState.AddModelError("NewSchool.Name", "Enter the school's name");
+        }
+
+        if (!string.IsNullOrWhiteSpace(NewSchool.Urn) && !SetupService.IsUrn(NewSchool.Urn))
+        {
+            ModelState.AddModelError("NewSchool.Urn", "URN must be 6 digits, like 100000");
+        }
+        else if (!string.IsNullOrWhiteSpace(NewSchool.Urn) && await db.Schools.AnyAsync(s => s.Urn == NewSchool.Urn.Trim(), ct))
+        {
+            ModelState.AddModelError("NewSchool.Urn", $"A school with URN {NewSchool.Urn.Trim()} is already here");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var trust = await db.Trusts.OrderBy(t => t.Id).FirstAsync(ct);
+        var school = new School { TrustId = trust.Id, Name = NewSchool.Name!.Trim(), Urn = string.IsNullOrWhiteSpace(NewSchool.Urn) ? null : NewSchool.Urn.Trim(), CreatedAt = time.GetUtcNow().UtcDateTime };
+        db.Schools.Add(school);
+        await db.SaveChangesAsync(ct);
+        audit.Record(db, await current.ActorAsync(ct), "school.created", "school", school.Id, $"Added school {school.Name}", after: new { school.Name, school.Urn }, schoolId: school.Id);
+        await db.SaveChangesAsync(ct);
+        TempData["Success"] = $"Added {school.Name}.";
+        return RedirectToPage();
+    }
+
+    private async Task<SchoolScope> LoadAsync(CancellationToken ct)
+    {
+        var scope = await current.ScopeAsync([Role.Administrator], ct);
+        TrustWideAdmin = scope.AllSchools;
+        Schools = await db.Schools.AsNoTracking().Where(s => scope.AllSchools || scope.SchoolIds.Contains(s.Id)).OrderBy(s => s.Name).ToListAsync(ct);
+        var ids = Schools.Select(s => s.Id).ToList();
+        holders = await (from r in db.RoleAssignments.AsNoTracking()
+                         join p in db.People.AsNoTracking() on r.PersonId equals p.Id
+                         where r.Role != Role.Staff && !p.IsLeaver && ((r.SchoolId != null && ids.Contains(r.SchoolId.Value)) || (r.SchoolId == null && scope.AllSchools))
+                         orderby p.FamilyName, p.GivenName
+                         select new RoleHolder(r.Id, p.Id, p.GivenName + " " + p.FamilyName, r.Role, r.SchoolId)).ToListAsync(ct);
+        return scope;
+    }
+}
+
+internal sealed class GrantForm
+{
+    public string? Email { get; set; }
+    public Role Role { get; set; }
+    public long? SchoolId { get; set; }
+}
+
+internal sealed class NewSchoolForm
+{
+    public string? Name { get; set; }
+    public string? Urn { get; set; }
+}

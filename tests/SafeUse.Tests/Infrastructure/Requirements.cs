@@ -1,0 +1,28 @@
+using Xunit;
+
+namespace SafeUse.Tests.Infrastructure;
+
+/// <summary>
+/// Tests that need PostgreSQL skip with a reason when SAFEUSE_TEST_POSTGRES is not set, and run (and fail) when
+/// SAFEUSE_REQUIRE_ALL=1, so CI can never pass by skipping them.
+/// </summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (TestEnvironment.PostgresConnectionString is null && !TestEnvironment.RequireAll)
+        {
+            Skip = "PostgreSQL is not available: set SAFEUSE_TEST_POSTGRES to a connection string to run this test.";
+        }
+    }
+}
+
+public static class TestEnvironment
+{
+    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable("SAFEUSE_TEST_POSTGRES") is { Length: > 0 } cs ? cs : null;
+
+    public static bool RequireAll => Environment.GetEnvironmentVariable("SAFEUSE_REQUIRE_ALL") == "1";
+
+    public static string RequirePostgres() => PostgresConnectionString
+        ?? throw new InvalidOperationException("SAFEUSE_REQUIRE_ALL=1 but SAFEUSE_TEST_POSTGRES is not set: the PostgreSQL tests cannot run.");
+}

@@ -1,0 +1,120 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SafeUse.Platform.Data;
+using SafeUse.Tests.Infrastructure;
+using Shouldly;
+using Xunit;
+
+namespace SafeUse.Tests.Platform;
+
+public sealed class MigrationTests
+{
+    [Fact]
+    public void Both_providers_have_the_same_scripts()
+    {
+        var sqlite = MigrationRunner.Scripts(DatabaseProviderKind.Sqlite).Select(s => s.Id).ToList();
+        var postgres = MigrationRunner.Scripts(DatabaseProviderKind.Postgres).Select(s => s.Id).ToList();
+        sqlite.ShouldNotBeEmpty();
+        postgres.ShouldBe(sqlite);
+    }
+
+    [Fact]
+    public Task Migrating_twice_on_sqlite_applies_nothing_the_second_time() => MigratingTwiceIsHarmless(DatabaseProviderKind.Sqlite);
+
+    [PostgresFact]
+    public Task Migrating_twice_on_postgres_applies_nothing_the_second_time() => MigratingTwiceIsHarmless(DatabaseProviderKind.Postgres);
+
+    [Fact]
+    public Task Sqlite_schema_has_every_table_and_column_of_the_model() => SchemaMatchesModel(DatabaseProviderKind.Sqlite);
+
+    [PostgresFact]
+    public Task Postgres_schema_has_every_table_and_column_of_the_model() => SchemaMatchesModel(DatabaseProviderKind.Postgres);
+
+    [Fact]
+    public async Task A_dry_run_lists_pending_scripts_and_creates_no_tables()
+    {
+        using var db = TestDatabase.Sqlite();
+        var result = await db.Runner().MigrateAsync(dryRun: true, CancellationToken.None);
+        result.Pending.ShouldContain("0001_initial");
+        (await ColumnsAsync(db)).Keys.ShouldNotContain("person");
+    }
+
+    [Fact]
+    public async Task An_applied_script_that_was_edited_is_refused()
+    {
+        using var db = await TestDatabase.Sqlite().MigrateAsync();
+        await using (var ctx = db.Context())
+        {
+            await ctx.Database.ExecuteSqlRawAsync("UPDATE schema_journal SET checksum = 'ffffffffffffffffffffffff' WHERE id = '0001_initial'");
+        }
+
+        var ex = await Should.ThrowAsync<MigrationException>(() => db.Runner().MigrateAsync(false, CancellationToken.None));
+        ex.Message.ShouldContain("0001_initial was edited after it was applied");
+    }
+
+    [Fact]
+    public async Task Two_runners_at_once_apply_each_script_once()
+    {
+        using var db = TestDatabase.Sqlite();
+        var results = await Task.WhenAll(db.Runner().MigrateAsync(false, CancellationToken.None), db.Runner().MigrateAsync(false, CancellationToken.None));
+        results.Sum(r => r.Applied.Count).ShouldBe(MigrationRunner.Scripts(DatabaseProviderKind.Sqlite).Count);
+    }
+
+    private static async Task MigratingTwiceIsHarmless(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        var first = await db.Runner().MigrateAsync(false, CancellationToken.None);
+        var second = await db.Runner().MigrateAsync(false, CancellationToken.None);
+        first.Applied.ShouldBe(MigrationRunner.Scripts(kind).Select(s => s.Id).ToList());
+        second.Applied.ShouldBeEmpty();
+        second.AlreadyApplied.ShouldBe(first.Applied.Count);
+    }
+
+    private static async Task SchemaMatchesModel(DatabaseProviderKind kind)
+    {
+        using var db = await TestDatabase.Create(kind).MigrateAsync();
+        var columns = await ColumnsAsync(db);
+        await using var ctx = db.Context();
+        var missing = new List<string>();
+        foreach (var entity in ctx.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName()!;
+            if (!columns.TryGetValue(table, out var actual))
+            {
+                missing.Add($"table {table}");
+                continue;
+            }
+
+            var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table, entity.GetSchema());
+            missing.AddRange(entity.GetProperties().Select(p => p.GetColumnName(store)!).Where(c => !actual.Contains(c)).Select(c => $"{table}.{c}"));
+        }
+
+        missing.ShouldBeEmpty();
+    }
+
+    private static async Task<Dictionary<string, HashSet<string>>> ColumnsAsync(TestDatabase db)
+    {
+        var result = new Dictionary<string, HashSet<string>>();
+        await using DbConnection connection = db.Kind == DatabaseProviderKind.Postgres ? new NpgsqlConnection(db.ConnectionString) : new SqliteConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = db.Kind == DatabaseProviderKind.Postgres
+            ? "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            : "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var table = reader.GetString(0);
+            if (!result.TryGetValue(table, out var set))
+            {
+                result[table] = set = [];
+            }
+
+            set.Add(reader.GetString(1));
+        }
+
+        return result;
+    }
+}
