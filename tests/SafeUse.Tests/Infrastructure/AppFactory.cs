@@ -65,7 +65,9 @@ internal sealed class Browser(HttpClient client)
                     values.Add(new(input.Name, input.Value));
                     break;
                 case IHtmlSelectElement select when select.Name is { Length: > 0 }:
-                    values.Add(new(select.Name, select.Value ?? ""));
+                    // As a browser does: the selected option, or the first when none is marked selected.
+                    var chosen = select.Options.FirstOrDefault(o => o.IsSelected) ?? select.Options.FirstOrDefault();
+                    values.Add(new(select.Name, chosen?.Value ?? ""));
                     break;
             }
         }

@@ -160,6 +160,11 @@ internal static class StaffCsv
         }
 
         var byField = mapping.GroupBy(m => m.Value).ToDictionary(g => g.Key, g => g.First().Key);
+
+        // A blank preferred forename falls back to another forename column (MIS exports often have both).
+        var givenAliases = Aliases.First(a => a.Field == StaffField.GivenName).Names;
+        var givenFallbacks = headings.Select((h, i) => (Key: Key(h), Index: i))
+            .Where(h => !mapping.ContainsKey(h.Index) && givenAliases.Contains(h.Key)).Select(h => h.Index).ToList();
         var rows = new List<StaffRow>();
         var seenCodes = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var seenEmails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -174,7 +179,8 @@ internal static class StaffCsv
                 rowProblems.Add(new(line, null, $"The row has {cells.Length} values but the heading row has {headings.Count} columns"));
             }
 
-            var given = Cell(StaffField.GivenName);
+            var given = Cell(StaffField.GivenName)
+                ?? givenFallbacks.Select(i => i < cells.Length && !string.IsNullOrWhiteSpace(cells[i]) ? cells[i].Trim() : null).FirstOrDefault(v => v is not null);
             var family = Cell(StaffField.FamilyName);
             if (given is null)
             {
