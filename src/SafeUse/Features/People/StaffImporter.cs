@@ -29,9 +29,11 @@ internal static class PeopleRegistration
 /// </summary>
 internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvider time)
 {
-    public async Task<StaffImportPlan> PlanAsync(School school, StaffFile file, CancellationToken ct)
+    public async Task<StaffImportPlan> PlanAsync(School school, StaffFile file, CancellationToken ct) =>
+        Plan(school, file, await LoadTrustPeopleAsync(school.TrustId, ct));
+
+    private static StaffImportPlan Plan(School school, StaffFile file, TrustPeople people)
     {
-        var people = await LoadTrustPeopleAsync(school.TrustId, ct);
         var problems = file.Problems.ToList();
         var creates = new List<StaffRow>();
         var updates = new List<StaffRow>();
@@ -77,14 +79,14 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
     public async Task<StaffImportResult> ApplyAsync(School school, StaffFile file, bool markMissingAsLeavers, Actor actor, StaffImport? upload, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var plan = await PlanAsync(school, file, ct);
+        var people = await LoadTrustPeopleAsync(school.TrustId, ct, tracked: true);
+        var plan = Plan(school, file, people);
         if (!plan.IsValid)
         {
             throw new InvalidOperationException("The file has problems; nothing was imported.");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var people = await LoadTrustPeopleAsync(school.TrustId, ct, tracked: true);
         var created = 0;
         var updated = 0;
         var touched = new List<(StaffRow Row, Person Person)>();
