@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using SafeUse.Features.Demo;
 using SafeUse.Features.People;
 using SafeUse.Features.Setup;
+using SafeUse.Features.SignOff;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
 using SafeUse.Platform.Outbox;
@@ -22,6 +23,7 @@ internal static class SafeUseHost
         services.AddSetup();
         services.AddPeople();
         services.AddDemo();
+        services.AddSignOff();
         return services;
     }
 
@@ -40,6 +42,10 @@ internal static class SafeUseHost
         builder.Services.AddSafeUseCore();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         builder.Services.AddHostedService<StartupTasks>();
+        if (builder.Configuration.GetValue("SafeUse:RunScheduler", true))
+        {
+            builder.Services.AddHostedService<SignOffClock>();
+        }
         builder.Services.AddSingleton<SetupState>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CurrentUser>();

@@ -5,6 +5,7 @@ using SafeUse.Features.People;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
 using SafeUse.Platform.Outbox;
+using SafeUse.Platform.Web;
 
 namespace SafeUse.Features.Home;
 
@@ -12,7 +13,7 @@ internal sealed record AttentionItem(string Tag, string Colour, string Text, str
 
 /// <summary>What each person needs to do, worked out from their own records and roles.</summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageModel
+internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvider time) : PageModel
 {
     public Person Me { get; private set; } = null!;
     public List<AttentionItem> Items { get; } = [];
@@ -25,6 +26,30 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageMod
         foreach (var r in (await current.RolesAsync(ct)).OrderBy(r => r.Role))
         {
             RoleLines.Add($"{r.Role.Label()}, {(r.SchoolId is { } id ? schools.GetValueOrDefault(id) : "whole trust")}");
+        }
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var toSign = await (from r in db.SignOffRequests.AsNoTracking()
+                            join v in db.PolicyVersions.AsNoTracking() on r.PolicyVersionId equals v.Id
+                            join p in db.Policies.AsNoTracking() on r.PolicyId equals p.Id
+                            where r.PersonId == Me.Id && v.Status == Policies.VersionStatus.Published
+                                  && (r.Status == SignOff.RequestStatus.Outstanding || r.Status == SignOff.RequestStatus.Query)
+                            orderby r.DueOn
+                            select new { p.Id, p.Title, v.Number, r.DueOn, r.Status }).ToListAsync(ct);
+        foreach (var s in toSign)
+        {
+            Items.Add(s.Status == SignOff.RequestStatus.Query
+                ? new("Query", "yellow", $"{s.Title}: your question is with the policy's owner", $"/sign/{s.Id}")
+                : new(s.DueOn < today ? "Overdue" : "To sign", s.DueOn < today ? "red" : "blue", $"Read and sign {s.Title} (version {s.Number}) by {Gov.Date(s.DueOn)}", $"/sign/{s.Id}"));
+        }
+
+        if (await current.HasAnyAsync(Policies.PolicyAccess.ManagerRoles, ct))
+        {
+            var horizon = today.AddDays(SignOff.SignOffScheduler.ReviewNoticeDays);
+            foreach (var p in await db.Policies.AsNoTracking().Where(p => p.NextReviewOn != null && p.NextReviewOn <= horizon).ToListAsync(ct))
+            {
+                Items.Add(new(p.NextReviewOn < today ? "Review overdue" : "Review due", p.NextReviewOn < today ? "red" : "yellow", $"{p.Title} is due for review on {Gov.Date(p.NextReviewOn)}", $"/policies/{p.Id}"));
+            }
         }
 
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.PersonId == Me.Id, ct);

@@ -29,7 +29,9 @@ internal static class AccessPolicies
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.All.ToArray())))
             .AddPolicy(Administrators, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement([Role.Administrator])))
             .AddPolicy(PeopleReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.PeopleReaders)))
-            .AddPolicy(AuditReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(AuditReaderRoles)));
+            .AddPolicy(AuditReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(AuditReaderRoles)))
+            .AddPolicy(Features.Policies.PolicyAccess.Managers, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ManagerRoles)))
+            .AddPolicy(Features.Policies.PolicyAccess.RegisterReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ReaderRoles)));
         return services;
     }
 }

@@ -2,6 +2,8 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SafeUse.Features.People;
+using SafeUse.Features.Policies;
+using SafeUse.Features.SignOff;
 using SafeUse.Features.Schools;
 using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
@@ -26,6 +28,15 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<OutboxEmail> Outbox => Set<OutboxEmail>();
     public DbSet<StaffImport> StaffImports => Set<StaffImport>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
+    public DbSet<Policy> Policies => Set<Policy>();
+    public DbSet<PolicySchool> PolicySchools => Set<PolicySchool>();
+    public DbSet<PolicyAudience> PolicyAudiences => Set<PolicyAudience>();
+    public DbSet<PolicyLink> PolicyLinks => Set<PolicyLink>();
+    public DbSet<PolicyVersion> PolicyVersions => Set<PolicyVersion>();
+    public DbSet<SignOffRequest> SignOffRequests => Set<SignOffRequest>();
+    public DbSet<Signature> Signatures => Set<Signature>();
+    public DbSet<PolicyQuery> PolicyQueries => Set<PolicyQuery>();
+    public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,25 @@
+using SafeUse.Features.People;
+using SafeUse.Platform.Auth;
+
+namespace SafeUse.Features.Policies;
+
+/// <summary>Who may manage policies and read registers, and in which schools.</summary>
+internal static class PolicyAccess
+{
+    public const string Managers = "PolicyManagers";
+    public const string RegisterReaders = "RegisterReaders";
+
+    public static readonly Role[] ManagerRoles = [Role.Administrator, Role.OnlineSafetyLead, Role.Head, Role.ExecutiveLeader];
+
+    public static readonly Role[] ReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.Governor, Role.Dpo, Role.LineManager];
+
+    /// <summary>Roles that see every person of their schools in a register (a line manager sees only their team).</summary>
+    public static readonly Role[] WholeSchoolReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.Governor, Role.Dpo];
+
+    /// <summary>A trust-wide policy is managed trust-wide; a schools policy by someone who manages all its schools.</summary>
+    public static bool CanManage(Policy policy, SchoolScope scope) =>
+        scope.AllSchools || (policy.Scope == PolicyScope.Schools && policy.Schools.Count > 0 && policy.Schools.All(s => scope.Includes(s.SchoolId)));
+
+    public static bool CanSee(Policy policy, SchoolScope scope) =>
+        scope.AllSchools || policy.Scope == PolicyScope.Trust || policy.Schools.Any(s => scope.Includes(s.SchoolId));
+}

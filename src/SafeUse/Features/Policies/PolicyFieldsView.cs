@@ -1,0 +1,5 @@
+using SafeUse.Features.Schools;
+
+namespace SafeUse.Features.Policies;
+
+internal sealed record PolicyFieldsView(PolicyForm Form, IReadOnlyList<School> Schools);

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace SafeUse.Features.SignOff;
+
+internal static class SignOffRegistration
+{
+    public static IServiceCollection AddSignOff(this IServiceCollection services)
+    {
+        services.AddOptions<SignOffOptions>().BindConfiguration(SignOffOptions.Section);
+        services.AddScoped<SignOffService>();
+        services.AddScoped<SignOffScheduler>();
+        return services;
+    }
+}
+
+/// <summary>Runs the sign-off clock in the web app every few minutes.</summary>
+internal sealed partial class SignOffClock(IServiceScopeFactory scopes, IOptions<SignOffOptions> options, TimeProvider time, ILogger<SignOffClock> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var result = await scope.ServiceProvider.GetRequiredService<SignOffScheduler>().RunOnceAsync(stoppingToken);
+                LogRun(logger, result.Joiners, result.Stopped, result.Reminders, result.Escalations, result.ReviewNotices);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex);
+            }
+
+            await Task.Delay(options.Value.SchedulerInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-off clock: {Joiners} joiners asked, {Stopped} leavers stopped, {Reminders} reminders, {Escalations} escalation digests, {Notices} review notices")]
+    private static partial void LogRun(ILogger logger, int joiners, int stopped, int reminders, int escalations, int notices);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The sign-off clock failed")]
+    private static partial void LogFailed(ILogger logger, Exception ex);
+}
