@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SafeUse.Features.People;
+using SafeUse.Features.Policies;
+using SafeUse.Features.SignOff;
 using SafeUse.Features.Schools;
 using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
@@ -18,7 +20,7 @@ internal static class DemoRegistration
 /// A generated demo trust: two schools, about 60 staff with the roles a real trust has, a mix of employment types and
 /// a few leavers. Names are combined from common UK first names and surnames with a fixed seed, so every demo is alike.
 /// </summary>
-internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider time)
+internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider time, SignOffService signOff)
 {
     public const string Password = "demo-safeuse-password";
     public const string Domain = "demo.safeuse.test";
@@ -160,7 +162,84 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         audit.Record(db, Actor.System, "demo.created", "trust", trust.Id, "Created the demo trust with two schools and generated staff");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        await AddModelPolicyAsync(trust, admin, random, ct);
         var staff = await db.People.Where(p => p.JobTitle == "Class Teacher" && !p.IsLeaver).OrderBy(p => p.Id).FirstAsync(ct);
         return new DemoCredentials(admin.Email!, staff.Email!, Password);
+    }
+
+    /// <summary>
+    /// SafeUse's model staff AUP, published three weeks ago to everyone, with a realistic mix: most signed (two in
+    /// person, witnessed), some outstanding, some overdue, two queries; and a draft of the next version.
+    /// </summary>
+    private async Task AddModelPolicyAsync(Trust trust, Person admin, Random random, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var policy = new Policy
+        {
+            TrustId = trust.Id,
+            Title = "Staff ICT Acceptable Use Policy",
+            Scope = PolicyScope.Trust,
+            OwnerRole = Role.OnlineSafetyLead,
+            Originator = "Trust IT Director",
+            ApprovalBody = "Board of Trustees",
+            ApprovedText = "Autumn Term 2026",
+            ApprovedOn = PolicyDates.Parse("Autumn Term 2026"),
+            AdoptedText = "September 2026",
+            AdoptedOn = PolicyDates.Parse("September 2026"),
+            NextReviewText = "September 2027",
+            NextReviewOn = PolicyDates.Parse("September 2027"),
+            ReviewCycleMonths = 12,
+            ReviewOnLawChange = true,
+            Legislation = "Keeping Children Safe in Education\nUK GDPR and the Data Protection Act 2018\nComputer Misuse Act 1990\nDfE filtering and monitoring standards",
+            Dissemination = "Emailed to all staff; signed in SafeUse at induction and each September",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        policy.Links.Add(new PolicyLink { Title = "Keeping Children Safe in Education", Url = "https://www.gov.uk/government/publications/keeping-children-safe-in-education--2" });
+        policy.Links.Add(new PolicyLink { Title = "Safeguarding and Child Protection Policy" });
+        db.Policies.Add(policy);
+        await db.SaveChangesAsync(ct);
+        var version = new PolicyVersion { PolicyId = policy.Id, Number = "1.0", Markdown = ModelPolicy.Body, Declaration = PolicyText.DefaultDeclaration, Author = admin.FullName, CreatedAt = now };
+        db.PolicyVersions.Add(version);
+        await db.SaveChangesAsync(ct);
+        var actor = new Actor(admin.Id, admin.FullName);
+        await signOff.PublishAsync(version.Id, new PublishInput("1.0", ChangeKind.Material, "First version for the trust", "Board of Trustees", PolicyDates.Parse("Autumn Term 2026")), actor, ct);
+
+        // Make the requests three weeks old, so some are overdue as in a real term.
+        var requests = await db.SignOffRequests.Where(r => r.PolicyVersionId == version.Id).OrderBy(r => r.PersonId).ToListAsync(ct);
+        var people = await db.People.Where(p => requests.Select(r => r.PersonId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        foreach (var r in requests)
+        {
+            r.RequestedAt = now.AddDays(-21);
+            r.DueOn = today.AddDays(random.Next(4) == 0 ? 7 : -7);
+        }
+
+        await db.SaveChangesAsync(ct);
+        var signers = requests.Where(r => people[r.PersonId].EmploymentType == EmploymentType.Permanent ? random.Next(10) < 7 : random.Next(10) < 3).ToList();
+        foreach (var (r, i) in signers.Select((r, i) => (r, i)))
+        {
+            var p = people[r.PersonId];
+            var witnessed = i % 15 == 3;
+            await signOff.SignAsync(p.Id, new SignInput(version.Id, true, p.FullName, "192.0.2." + (10 + (i % 200)), "Mozilla/5.0 (demo)", witnessed ? SignMethod.InPersonWitnessed : SignMethod.SelfService, witnessed ? admin.Id : null),
+                witnessed ? actor : new Actor(p.Id, p.FullName), ct);
+        }
+
+        foreach (var r in requests.Where(r => r.Status == RequestStatus.Outstanding).Take(2))
+        {
+            var p = people[r.PersonId];
+            await signOff.RaiseQueryAsync(p.Id, version.Id, "Can I use my own phone to take photos on a school trip if the school camera is not working?", new Actor(p.Id, p.FullName), ct);
+        }
+
+        db.PolicyVersions.Add(new PolicyVersion
+        {
+            PolicyId = policy.Id,
+            Number = "1.1",
+            Markdown = ModelPolicy.Body.Replace("at least 12 characters", "at least 14 characters", StringComparison.Ordinal),
+            Declaration = PolicyText.DefaultDeclaration,
+            Author = admin.FullName,
+            CreatedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
     }
 }

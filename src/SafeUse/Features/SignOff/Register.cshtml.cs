@@ -23,7 +23,8 @@ internal sealed record ManagerOption(long Id, string Name);
 [Authorize(Policy = PolicyAccess.RegisterReaders)]
 internal sealed class RegisterModel(AppDbContext db, CurrentUser current, TimeProvider time) : PageModel
 {
-    private const int PageRows = 500;
+    /// <summary>Rows shown on the page; the CSV has them all.</summary>
+    private const int PageRows = 200;
 
     [BindProperty(SupportsGet = true)] public long? VersionId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
@@ -144,8 +145,9 @@ internal sealed class RegisterModel(AppDbContext db, CurrentUser current, TimePr
             x.Status == RequestStatus.Signed ? x.Signature?.SignedAt : null, x.Status == RequestStatus.Signed ? x.Signature?.Method : null,
             x.Status == RequestStatus.Outstanding && x.DueOn < today ? "Overdue" : x.Status.ToString())).ToList();
 
-        Managers = await db.People.AsNoTracking().Where(p => db.People.Any(s => s.LineManagerId == p.Id) && (wholeScope.AllSchools || p.Schools.Any(s => schoolIds.Contains(s.SchoolId))))
-            .OrderBy(p => p.FamilyName).Select(p => new ManagerOption(p.Id, p.GivenName + " " + p.FamilyName)).ToListAsync(ct);
+        var managerIds = db.People.Where(p => p.LineManagerId != null && !p.IsLeaver).Select(p => p.LineManagerId!.Value).Distinct();
+        Managers = await db.People.AsNoTracking().Where(p => managerIds.Contains(p.Id) && (wholeScope.AllSchools || p.Schools.Any(s => schoolIds.Contains(s.SchoolId))))
+            .OrderBy(p => p.FamilyName).ThenBy(p => p.GivenName).Select(p => new ManagerOption(p.Id, p.GivenName + " " + p.FamilyName)).ToListAsync(ct);
 
         return Format == "csv" ? Csv() : Page();
     }
