@@ -9,7 +9,6 @@ namespace SafeUse.Platform.Cli;
 /// <summary>The command line. Every command builds the same service container as the web app, without Kestrel.</summary>
 internal static class SafeUseCli
 {
-    private static readonly string[] CommandNames = ["serve", "db", "admin", "import", "audit", "monitor", "policy"];
 
     public static readonly Option<string?> Provider = new("--database-provider")
     {
@@ -36,10 +35,6 @@ internal static class SafeUseCli
         {
             args = ["serve", .. args];
         }
-        else if (!CommandNames.Contains(args[0]) && args[0] is not ("--help" or "-h" or "-?" or "--version"))
-        {
-            // Let System.CommandLine report the unknown command with its suggestions.
-        }
 
         var root = new RootCommand("SafeUse runs a school's or trust's staff ICT acceptable use policy: policies and sign-off, registers, reports and monitoring.");
         root.Options.Add(Provider);
@@ -50,6 +45,7 @@ internal static class SafeUseCli
         root.Subcommands.Add(AdminCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(RemindersCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
