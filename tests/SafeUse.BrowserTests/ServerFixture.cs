@@ -37,6 +37,9 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The server's SQLite database, for reading what a person would find in their inbox.</summary>
+    public string DatabasePath => Path.Combine(dataDirectory, "safeuse.db");
+
     public List<string> Log { get; } = [];
 
     public static string? AxePath

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+using Shouldly;
+using Xunit;
+
+namespace SafeUse.BrowserTests;
+
+public sealed partial class PolicyJourneyTests
+{
+    private const string Password = "orchard lantern copper seven";
+
+    private const string Version1 = """
+        ## 1 Who this applies to
+
+        - Everyone who works at the school.
+
+        ## 2 Passwords
+
+        - Use a passphrase of at least twelve characters.
+          - Three unrelated words are a good start.
+        """;
+
+    [BrowserFact]
+    public async Task An_administrator_publishes_a_policy_staff_sign_it_and_see_what_changed_in_the_next_version()
+    {
+        await using var server = new ServerFixture();
+        await using var browser = await server.StartBrowserAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+        var page = await context.NewPageAsync();
+        var violations = new List<string>();
+        async Task Scan() => violations.AddRange(await ServerFixture.AccessibilityViolationsAsync(page));
+        async Task Click(string name) => await page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }).ClickAsync();
+
+        // Set up, and bring in one member of staff.
+        await page.GotoAsync(server.BaseUrl + "/setup");
+        await page.GetByLabel("Trust name").FillAsync("Brook Trust");
+        await page.GetByLabel("First school's name").FillAsync("Brook School");
+        await page.GetByLabel("First name").FillAsync("Sam");
+        await page.GetByLabel("Last name").FillAsync("Rivers");
+        await page.GetByLabel("Work email address").FillAsync("sam.rivers@brook.sch.uk");
+        await page.GetByLabel("Password").FillAsync(Password);
+        await Click("Create trust and sign in");
+        await page.GotoAsync(server.BaseUrl + "/people/import");
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "staff.csv", MimeType = "text/csv", Buffer = "First Name,Last Name,Work Email\nLayla,Hussain,layla@brook.sch.uk\n"u8.ToArray() });
+        await Click("Upload and check");
+        await Click("Import 1 people");
+
+        // The administrator adds the policy and publishes it.
+        await page.GotoAsync(server.BaseUrl + "/policies");
+        await Scan();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add a policy" }).ClickAsync();
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync("Staff Acceptable Use Policy");
+        await page.GetByLabel("Next review (optional)").FillAsync("Summer Term 2027");
+        await page.GetByLabel("The policy's text").FillAsync(Version1);
+        await Scan();
+        await Click("Save policy and draft");
+        (await page.Locator("h1").TextContentAsync()).ShouldBe("Staff Acceptable Use Policy");
+        await Scan();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit or publish the draft" }).ClickAsync();
+        await Scan();
+        await Click("Publish version");
+        (await page.TextContentAsync(".govuk-notification-banner"))!.ShouldContain("2 people have been asked to sign");
+
+        // Layla signs in with an emailed link, reads and signs.
+        await SignOutAsync(page);
+        await SignInByLinkAsync(page, server);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Read and sign Staff Acceptable Use Policy (version 1.0)", Exact = false }).ClickAsync();
+        (await page.TextContentAsync("#policy-text"))!.ShouldContain("passphrase of at least twelve characters");
+        await Scan();
+        await page.GetByLabel("I have read, understood and agree to follow this policy.").CheckAsync();
+        await page.GetByLabel("Type your full name to sign").FillAsync("Layla Hussain");
+        await Click("Sign the policy");
+        (await page.TextContentAsync("#signed"))!.ShouldContain("You signed version 1.0");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Your receipt of signed policies" }).ClickAsync();
+        (await page.TextContentAsync("main"))!.ShouldContain("Staff Acceptable Use Policy, version 1.0");
+        await Scan();
+
+        // The register shows her signed; the administrator publishes a material change.
+        await SignOutAsync(page);
+        await SignInAsync(page, server, "sam.rivers@brook.sch.uk");
+        await page.GotoAsync(server.BaseUrl + "/policies");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Staff Acceptable Use Policy" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign-off register" }).ClickAsync();
+        (await page.Locator("#register tbody tr", new() { HasText = "Hussain, Layla" }).TextContentAsync())!.ShouldContain("Signed");
+        await Scan();
+        await page.GoBackAsync();
+        await Click("Start a new draft");
+        await page.GetByLabel("Text (Markdown)").FillAsync(Version1 + "\n- Turn on two-step sign-in for your school email.\n");
+        await Click("Save draft");
+        await page.GetByLabel("Version number").FillAsync("2.0");
+        await page.GetByLabel("Material: everyone signs again").CheckAsync();
+        await page.GetByLabel("Summary of the change (for the version history)").FillAsync("Two-step sign-in");
+        await Click("Publish version");
+        (await page.TextContentAsync("#history"))!.ShouldContain("Two-step sign-in");
+        await Scan();
+
+        // Layla is asked again and sees what changed first.
+        await SignOutAsync(page);
+        await SignInByLinkAsync(page, server);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Read and sign Staff Acceptable Use Policy (version 2.0)", Exact = false }).ClickAsync();
+        (await page.TextContentAsync("main"))!.ShouldContain("What changed since you signed version 1.0");
+        (await page.TextContentAsync("#changes ins"))!.ShouldContain("Turn on two-step sign-in");
+        await Scan();
+
+        violations.ShouldBeEmpty();
+    }
+
+    private static async Task SignOutAsync(IPage page) => await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+    private static async Task SignInAsync(IPage page, ServerFixture server, string email)
+    {
+        await page.GotoAsync(server.BaseUrl + "/account/sign-in");
+        await page.GetByLabel("Work email address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Asks for a link, then follows it from the newest email in the outbox, as Layla would from her inbox.</summary>
+    private static async Task SignInByLinkAsync(IPage page, ServerFixture server)
+    {
+        await page.GotoAsync(server.BaseUrl + "/account/email-link");
+        await page.GetByLabel("Work email address").FillAsync("layla@brook.sch.uk");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Email me a link" }).ClickAsync();
+        (await page.Locator("h1").TextContentAsync()).ShouldBe("Check your email");
+        await using var connection = new SqliteConnection($"Data Source={server.DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT body FROM outbox_email WHERE to_address = 'layla@brook.sch.uk' AND sensitive = 1 ORDER BY id DESC LIMIT 1";
+        var body = (string)(await cmd.ExecuteScalarAsync())!;
+        await page.GotoAsync(server.BaseUrl + new Uri(Link().Match(body).Value).PathAndQuery);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to SafeUse" }).ClickAsync();
+        (await page.Locator("h1").TextContentAsync()).ShouldBe("Hello, Layla");
+    }
+
+    [GeneratedRegex(@"http\S+/account/link\?token=\S+")]
+    private static partial Regex Link();
+}
