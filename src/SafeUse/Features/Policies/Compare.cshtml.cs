@@ -29,7 +29,7 @@ internal sealed class CompareModel(AppDbContext db, CurrentUser current) : PageM
         Policy = policy;
         From = versions.First(v => v.Id == from);
         To = versions.First(v => v.Id == to);
-        Changes = LineDiff.Html(From.Markdown, To.Markdown);
+        Changes = Documents.PolicyStructure.Changes(From, To);
         return Page();
     }
 }

@@ -113,7 +113,7 @@ internal sealed class SignModel(AppDbContext db, CurrentUser current, SignOffSer
         if (lastSigned is not null && MySignature is null)
         {
             LastSignedNumber = lastSigned.Number;
-            Changes = LineDiff.Html(lastSigned.Markdown, version.Markdown);
+            Changes = Policies.Documents.PolicyStructure.Changes(lastSigned, version);
         }
 
         Queries = await db.PolicyQueries.AsNoTracking().Where(q => q.PolicyId == policyId && q.PersonId == me.Id).OrderBy(q => q.AskedAt).ToListAsync(ct);

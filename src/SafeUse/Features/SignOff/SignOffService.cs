@@ -73,6 +73,10 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
         version.PublishedAt = now;
         version.PublishedByPersonId = actor.PersonId;
         version.TextSha256 = HashOf(version);
+        // Clause ids are fixed at publishing, carried over from the version in force so "what changed" lines up.
+        var inForce = previous.OrderByDescending(p => p.PublishedAt).FirstOrDefault()
+            ?? await db.PolicyVersions.Where(v => v.PolicyId == policy.Id && v.Status == VersionStatus.Superseded).OrderByDescending(v => v.PublishedAt).FirstOrDefaultAsync(ct);
+        version.StructureJson = Policies.Documents.PolicyStructure.For(version.Markdown, inForce);
         version.Version++;
         foreach (var p in previous)
         {
