@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using SafeUse.Features.Demo;
 using SafeUse.Features.People;
+using SafeUse.Features.Policies;
 using SafeUse.Features.Setup;
 using SafeUse.Features.SignOff;
 using SafeUse.Platform.Auth;
@@ -23,6 +24,7 @@ internal static class SafeUseHost
         services.AddSetup();
         services.AddPeople();
         services.AddDemo();
+        services.AddPolicies();
         services.AddSignOff();
         return services;
     }

@@ -64,6 +64,9 @@ internal sealed class Browser(HttpClient client)
                 case IHtmlInputElement { Type: not ("checkbox" or "radio" or "file" or "submit") } input when input.Name is { Length: > 0 }:
                     values.Add(new(input.Name, input.Value));
                     break;
+                case IHtmlTextAreaElement area when area.Name is { Length: > 0 }:
+                    values.Add(new(area.Name, area.Value));
+                    break;
                 case IHtmlSelectElement select when select.Name is { Length: > 0 }:
                     // As a browser does: the selected option, or the first when none is marked selected.
                     var chosen = select.Options.FirstOrDefault(o => o.IsSelected) ?? select.Options.FirstOrDefault();

@@ -3,14 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SafeUse.Features.People;
-using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Policies;
 
 [Authorize(Policy = PolicyAccess.RegisterReaders)]
-internal sealed class DetailsModel(AppDbContext db, CurrentUser current, AuditTrail audit, TimeProvider time) : PageModel
+internal sealed class DetailsModel(AppDbContext db, CurrentUser current, PolicyAuthoring authoring, TimeProvider time) : PageModel
 {
     public Policy Policy { get; private set; } = null!;
     public PolicyVersion? Current { get; private set; }
@@ -42,22 +41,12 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, AuditTr
             return Redirect($"/policies/{id}");
         }
 
-        var me = await current.PersonAsync(ct);
-        var draft = new PolicyVersion
+        var draft = await authoring.AddDraftAsync(id, Current.Markdown, Current.Declaration, await current.ActorAsync(ct), null, ct);
+        if (draft is null)
         {
-            PolicyId = id,
-            Number = NextNumber(Current.Number),
-            Status = VersionStatus.Draft,
-            Markdown = Current.Markdown,
-            StructureJson = Current.StructureJson,
-            Declaration = Current.Declaration,
-            Author = me.FullName,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        };
-        db.PolicyVersions.Add(draft);
-        await db.SaveChangesAsync(ct);
-        audit.Record(db, await current.ActorAsync(ct), "policy.draft-created", "policy-version", draft.Id, $"Started draft {draft.Number} of {Policy.Title} from version {Current.Number}");
-        await db.SaveChangesAsync(ct);
+            return Redirect($"/policies/{id}");
+        }
+
         return Redirect($"/policies/{id}/versions/{draft.Id}");
     }
 

@@ -3,15 +3,17 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SafeUse.Features.People;
+using SafeUse.Features.Policies.Documents;
 using SafeUse.Features.Schools;
-using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Policies;
 
 [Authorize(Policy = PolicyAccess.Managers)]
-internal sealed class NewModel(AppDbContext db, CurrentUser current, AuditTrail audit, TimeProvider time) : PageModel
+[RequestSizeLimit(PolicyDocumentReader.MaxBytes + 256 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = PolicyDocumentReader.MaxBytes + 256 * 1024)]
+internal sealed class NewModel(AppDbContext db, CurrentUser current, PolicyAuthoring authoring, TimeProvider time) : PageModel
 {
     [BindProperty]
     public PolicyForm Policy { get; set; } = new();
@@ -26,7 +28,46 @@ internal sealed class NewModel(AppDbContext db, CurrentUser current, AuditTrail 
     [BindProperty]
     public string Key { get; set; } = Guid.NewGuid().ToString("n");
 
+    /// <summary>The file the form was filled from, for the audit trail.</summary>
+    [BindProperty]
+    public string? ImportedFrom { get; set; }
+
+    [BindProperty]
+    public IFormFile? Upload { get; set; }
+
+    public PolicyDocument? Imported { get; private set; }
+
     public List<School> Schools { get; private set; } = [];
+
+    /// <summary>Reads a Word, Markdown or text file and fills the form from it: a preview to check before saving.</summary>
+    public async Task<IActionResult> OnPostImportAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        ModelState.Clear();
+        if (Upload is null || Upload.Length == 0)
+        {
+            ModelState.AddModelError(nameof(Upload), "Choose a Word (.docx), Markdown (.md) or text (.txt) file");
+            return Page();
+        }
+
+        using var buffer = new MemoryStream();
+        await Upload.OpenReadStream().CopyToAsync(buffer, ct);
+        try
+        {
+            Imported = PolicyDocumentReader.Read(Upload.FileName, buffer.ToArray());
+        }
+        catch (PolicyImportException ex)
+        {
+            ModelState.AddModelError(nameof(Upload), ex.Message);
+            return Page();
+        }
+
+        Policy = PolicyImport.ToForm(Imported, Policy);
+        Text = PolicyDocumentJson.ToMarkdown(Imported);
+        Declaration = PolicyImport.DeclarationOf(Imported);
+        ImportedFrom = Path.GetFileName(Upload.FileName);
+        return Page();
+    }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -65,19 +106,10 @@ internal sealed class NewModel(AppDbContext db, CurrentUser current, AuditTrail 
             return Redirect("/policies");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
         var me = await current.PersonAsync(ct);
-        var policy = new Policy { Title = "", TrustId = me.TrustId, CreatedAt = now, UpdatedAt = now };
-        Policy.ApplyTo(policy, ownerId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.IdempotencyKeys.Add(new IdempotencyKey { Key = "policy-new:" + Key, CreatedAt = now });
-        db.Policies.Add(policy);
-        await db.SaveChangesAsync(ct);
-        var version = new PolicyVersion { PolicyId = policy.Id, Number = "1.0", Status = VersionStatus.Draft, Markdown = Text!.Replace("\r\n", "\n"), Declaration = Declaration!.Trim(), Author = me.FullName, CreatedAt = now };
-        db.PolicyVersions.Add(version);
-        audit.Record(db, await current.ActorAsync(ct), "policy.created", "policy", policy.Id, $"Added the policy {policy.Title} with a first draft",
-            after: new { policy.Title, Scope = policy.Scope.ToString(), policy.NextReviewText, Audience = SignOff.Audience.Describe(policy) });
-        await db.SaveChangesAsync(ct);
+        db.IdempotencyKeys.Add(new IdempotencyKey { Key = "policy-new:" + Key, CreatedAt = time.GetUtcNow().UtcDateTime });
+        var policy = await authoring.CreateAsync(me.TrustId, Policy, ownerId, Text!, Declaration!, await current.ActorAsync(ct), ImportedFrom, ct);
         await tx.CommitAsync(ct);
         TempData["Success"] = $"Saved {policy.Title} with a draft. Check the draft, then publish it to ask staff to sign.";
         return Redirect($"/policies/{policy.Id}");

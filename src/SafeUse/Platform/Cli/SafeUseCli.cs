@@ -45,6 +45,7 @@ internal static class SafeUseCli
         root.Subcommands.Add(AdminCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(PolicyCommand.Create());
         root.Subcommands.Add(RemindersCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
         return await root.Parse(args).InvokeAsync();
