@@ -21,6 +21,8 @@ public sealed partial class PolicyJourneyTests
           - Three unrelated words are a good start.
         """;
 
+    private const string Document = "# Staff Acceptable Use Policy\n\nNext review: Summer Term 2027\n\n" + Version1 + "\n\n## Declaration\n\nI agree to follow this policy.\n\nSigned\n";
+
     [BrowserFact]
     public async Task An_administrator_publishes_a_policy_staff_sign_it_and_see_what_changed_in_the_next_version()
     {
@@ -50,9 +52,12 @@ public sealed partial class PolicyJourneyTests
         await page.GotoAsync(server.BaseUrl + "/policies");
         await Scan();
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a policy" }).ClickAsync();
-        await page.GetByLabel("Title", new() { Exact = true }).FillAsync("Staff Acceptable Use Policy");
-        await page.GetByLabel("Next review (optional)").FillAsync("Summer Term 2027");
-        await page.GetByLabel("The policy's text").FillAsync(Version1);
+        await page.GetByLabel("Start from a file (optional)").SetInputFilesAsync(new FilePayload { Name = "aup.md", MimeType = "text/markdown", Buffer = System.Text.Encoding.UTF8.GetBytes(Document) });
+        await Click("Read the file");
+        (await page.TextContentAsync("#imported"))!.ShouldContain("2 sections, 3 clauses");
+        (await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync()).ShouldBe("Staff Acceptable Use Policy");
+        (await page.GetByLabel("Next review (optional)").InputValueAsync()).ShouldBe("Summer Term 2027");
+        (await page.GetByLabel("Declaration staff agree to when they sign").InputValueAsync()).ShouldBe("I agree to follow this policy.");
         await Scan();
         await Click("Save policy and draft");
         (await page.Locator("h1").TextContentAsync()).ShouldBe("Staff Acceptable Use Policy");
@@ -68,7 +73,7 @@ public sealed partial class PolicyJourneyTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Read and sign Staff Acceptable Use Policy (version 1.0)", Exact = false }).ClickAsync();
         (await page.TextContentAsync("#policy-text"))!.ShouldContain("passphrase of at least twelve characters");
         await Scan();
-        await page.GetByLabel("I have read, understood and agree to follow this policy.").CheckAsync();
+        await page.GetByLabel("I agree to follow this policy.").CheckAsync();
         await page.GetByLabel("Type your full name to sign").FillAsync("Layla Hussain");
         await Click("Sign the policy");
         (await page.TextContentAsync("#signed"))!.ShouldContain("You signed version 1.0");
@@ -86,7 +91,7 @@ public sealed partial class PolicyJourneyTests
         await Scan();
         await page.GoBackAsync();
         await Click("Start a new draft");
-        await page.GetByLabel("Text (Markdown)").FillAsync(Version1 + "\n- Turn on two-step sign-in for your school email.\n");
+        await page.GetByLabel("Text (Markdown)").FillAsync(await page.GetByLabel("Text (Markdown)").InputValueAsync() + "\n- Turn on two-step sign-in for your school email.\n");
         await Click("Save draft");
         await page.GetByLabel("Version number").FillAsync("2.0");
         await page.GetByLabel("Material: everyone signs again").CheckAsync();
