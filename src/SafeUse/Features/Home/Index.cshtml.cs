@@ -46,7 +46,9 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
         if (await current.HasAnyAsync(Policies.PolicyAccess.ManagerRoles, ct))
         {
             var horizon = today.AddDays(SignOff.SignOffScheduler.ReviewNoticeDays);
-            foreach (var p in await db.Policies.AsNoTracking().Where(p => p.NextReviewOn != null && p.NextReviewOn <= horizon).ToListAsync(ct))
+            var manageScope = await current.ScopeAsync(Policies.PolicyAccess.ManagerRoles, ct);
+            var due = await db.Policies.AsNoTracking().Include(p => p.Schools).Where(p => p.NextReviewOn != null && p.NextReviewOn <= horizon).ToListAsync(ct);
+            foreach (var p in due.Where(p => Policies.PolicyAccess.CanManage(p, manageScope)))
             {
                 Items.Add(new(p.NextReviewOn < today ? "Review overdue" : "Review due", p.NextReviewOn < today ? "red" : "yellow", $"{p.Title} is due for review on {Gov.Date(p.NextReviewOn)}", $"/policies/{p.Id}"));
             }
