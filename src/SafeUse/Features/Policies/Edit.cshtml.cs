@@ -45,16 +45,7 @@ internal sealed class EditModel(AppDbContext db, CurrentUser current, AuditTrail
         }
 
         Policy.Validate(ModelState, nameof(Policy), Schools, scope.AllSchools);
-        long? ownerId = null;
-        if (!string.IsNullOrWhiteSpace(Policy.OwnerEmail))
-        {
-            var normalized = Person.Normalize(Policy.OwnerEmail);
-            ownerId = await db.People.Where(p => p.EmailNormalized == normalized && !p.IsLeaver).Select(p => (long?)p.Id).FirstOrDefaultAsync(ct);
-            if (ownerId is null)
-            {
-                ModelState.AddModelError("Policy.OwnerEmail", "No current member of staff has that email address");
-            }
-        }
+        var ownerId = await Policy.ResolveOwnerAsync(db, ModelState, nameof(Policy), ct);
 
         if (policy.Version != Concurrency)
         {

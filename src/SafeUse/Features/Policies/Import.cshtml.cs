@@ -33,27 +33,15 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, PolicyAu
         }
 
         Markdown = null;
-        if (Upload is null || Upload.Length == 0)
+        var doc = await PolicyUpload.ReadAsync(Upload, ModelState, nameof(Upload), ct);
+        if (doc is null)
         {
-            ModelState.AddModelError(nameof(Upload), "Choose a Word (.docx), Markdown (.md) or text (.txt) file");
             return Page();
         }
 
-        using var buffer = new MemoryStream();
-        await Upload.OpenReadStream().CopyToAsync(buffer, ct);
-        try
-        {
-            var doc = PolicyDocumentReader.Read(Upload.FileName, buffer.ToArray());
-            Markdown = PolicyDocumentJson.ToMarkdown(doc);
-            Declaration = PolicyImport.DeclarationOf(doc);
-            FileName = Path.GetFileName(Upload.FileName);
-        }
-        catch (PolicyImportException ex)
-        {
-            ModelState.AddModelError(nameof(Upload), ex.Message);
-            return Page();
-        }
-
+        Markdown = PolicyDocumentJson.ToMarkdown(doc);
+        Declaration = PolicyImport.DeclarationOf(doc);
+        FileName = Path.GetFileName(Upload!.FileName);
         var currentVersion = await db.PolicyVersions.AsNoTracking().FirstOrDefaultAsync(v => v.PolicyId == id && v.Status == VersionStatus.Published, ct);
         if (currentVersion is not null)
         {

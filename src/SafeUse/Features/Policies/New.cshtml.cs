@@ -44,28 +44,16 @@ internal sealed class NewModel(AppDbContext db, CurrentUser current, PolicyAutho
     {
         await LoadAsync(ct);
         ModelState.Clear();
-        if (Upload is null || Upload.Length == 0)
+        Imported = await PolicyUpload.ReadAsync(Upload, ModelState, nameof(Upload), ct);
+        if (Imported is null)
         {
-            ModelState.AddModelError(nameof(Upload), "Choose a Word (.docx), Markdown (.md) or text (.txt) file");
-            return Page();
-        }
-
-        using var buffer = new MemoryStream();
-        await Upload.OpenReadStream().CopyToAsync(buffer, ct);
-        try
-        {
-            Imported = PolicyDocumentReader.Read(Upload.FileName, buffer.ToArray());
-        }
-        catch (PolicyImportException ex)
-        {
-            ModelState.AddModelError(nameof(Upload), ex.Message);
             return Page();
         }
 
         Policy = PolicyImport.ToForm(Imported, Policy);
         Text = PolicyDocumentJson.ToMarkdown(Imported);
         Declaration = PolicyImport.DeclarationOf(Imported);
-        ImportedFrom = Path.GetFileName(Upload.FileName);
+        ImportedFrom = Path.GetFileName(Upload!.FileName);
         return Page();
     }
 
@@ -75,16 +63,7 @@ internal sealed class NewModel(AppDbContext db, CurrentUser current, PolicyAutho
     {
         var scope = await LoadAsync(ct);
         Policy.Validate(ModelState, nameof(Policy), Schools, scope.AllSchools);
-        long? ownerId = null;
-        if (!string.IsNullOrWhiteSpace(Policy.OwnerEmail))
-        {
-            var normalized = Person.Normalize(Policy.OwnerEmail);
-            ownerId = await db.People.Where(p => p.EmailNormalized == normalized && !p.IsLeaver).Select(p => (long?)p.Id).FirstOrDefaultAsync(ct);
-            if (ownerId is null)
-            {
-                ModelState.AddModelError("Policy.OwnerEmail", "No current member of staff has that email address");
-            }
-        }
+        var ownerId = await Policy.ResolveOwnerAsync(db, ModelState, nameof(Policy), ct);
 
         if (string.IsNullOrWhiteSpace(Text))
         {

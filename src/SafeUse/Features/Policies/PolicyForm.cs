@@ -126,6 +126,25 @@ internal sealed class PolicyForm
         return state.IsValid;
     }
 
+    /// <summary>The named owner's id, or an error on OwnerEmail when no current member of staff has that address.</summary>
+    public async Task<long?> ResolveOwnerAsync(Platform.Data.AppDbContext db, ModelStateDictionary state, string prefix, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(OwnerEmail))
+        {
+            return null;
+        }
+
+        var normalized = Person.Normalize(OwnerEmail);
+        var id = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            db.People.Where(p => p.EmailNormalized == normalized && !p.IsLeaver).Select(p => (long?)p.Id), ct);
+        if (id is null)
+        {
+            state.AddModelError($"{prefix}.{nameof(OwnerEmail)}", "No current member of staff has that email address");
+        }
+
+        return id;
+    }
+
     public void ApplyTo(Policy p, long? ownerPersonId)
     {
         p.Title = Title!.Trim();
