@@ -67,6 +67,12 @@ public sealed class StaffCsvTests
     }
 
     [Fact]
+    public void The_staff_group_column_is_read()
+    {
+        StaffCsv.Parse("First Name,Last Name,Email,Staff Category\nAnn,Lee,ann@oak.sch.uk,Support\n").Rows.Single().StaffGroup.ShouldBe("Support");
+    }
+
+    [Fact]
     public void An_empty_file_says_so()
     {
         StaffCsv.Parse("").Problems.Single().Message.ShouldContain("The file is empty");

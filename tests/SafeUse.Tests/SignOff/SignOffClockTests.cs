@@ -154,6 +154,58 @@ public sealed class SignOffClockTests : IDisposable
     }
 
     [Fact]
+    public async Task On_the_yearly_reconfirmation_day_everyone_signs_the_version_in_force_again_once()
+    {
+        var world = await SignOffWorld.CreateAsync(db, time);
+        var (policyId, draft) = await world.PolicyAsync();
+        await using (var ctx = db.Context())
+        {
+            await ctx.Policies.Where(p => p.Id == policyId).ExecuteUpdateAsync(s => s.SetProperty(p => p.ReconfirmText, "1 December").SetProperty(p => p.ReconfirmMonthDay, 1201));
+        }
+
+        await world.PublishAsync(draft);
+        await using (var ctx = db.Context())
+        {
+            var v1 = await ctx.PolicyVersions.SingleAsync();
+            await world.Service(ctx).SignAsync(world.Ann.Id, new SignInput(v1.Id, true, "Ann Lee", null, null), new Actor(world.Ann.Id, "Ann Lee"), default);
+        }
+
+        (await world.RunClockAsync()).Reconfirmations.ShouldBe(0);
+        time.Advance(TimeSpan.FromDays(8));
+        (await world.RunClockAsync()).Reconfirmations.ShouldBe(1);
+        (await world.RunClockAsync()).Reconfirmations.ShouldBe(0);
+
+        await using var check = db.Context();
+        var current = await check.PolicyVersions.SingleAsync(v => v.Status == VersionStatus.Published);
+        current.Number.ShouldBe("1.0 (2026)");
+        current.ChangeSummary.ShouldBe("Yearly re-confirmation (1 December)");
+        current.TextSha256.ShouldBe((await check.PolicyVersions.SingleAsync(v => v.Number == "1.0")).TextSha256);
+        (await check.SignOffRequests.SingleAsync(r => r.PolicyVersionId == current.Id && r.PersonId == world.Ann.Id)).Status.ShouldBe(RequestStatus.Outstanding);
+        (await check.Signatures.SingleAsync(s => s.PersonId == world.Ann.Id)).PolicyVersionId.ShouldNotBe(current.Id);
+    }
+
+    [Fact]
+    public async Task A_policy_for_a_staff_group_asks_only_that_group()
+    {
+        var world = await SignOffWorld.CreateAsync(db, time);
+        await using (var ctx = db.Context())
+        {
+            await ctx.People.Where(p => p.Id == world.Ann.Id || p.Id == world.Bella.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.StaffGroup, "Teaching"));
+        }
+
+        var (policyId, draft) = await world.PolicyAsync();
+        await using (var ctx = db.Context())
+        {
+            ctx.PolicyAudiences.Add(new PolicyAudience { PolicyId = policyId, Kind = AudienceKind.StaffGroup, Value = "teaching" });
+            await ctx.SaveChangesAsync();
+        }
+
+        (await world.PublishAsync(draft)).ShouldBe(2);
+        await using var check = db.Context();
+        (await check.SignOffRequests.Select(r => r.PersonId).ToListAsync()).ShouldBe([world.Ann.Id, world.Bella.Id], ignoreOrder: true);
+    }
+
+    [Fact]
     public void A_schedule_with_a_mistake_says_which_step_is_wrong()
     {
         ReminderSchedule.TryParse("7:person, fortnight:person", out _, out var error).ShouldBeFalse();

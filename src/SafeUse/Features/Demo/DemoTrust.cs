@@ -83,6 +83,9 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
                 StaffCode = $"S{code++}",
                 EmploymentType = type,
                 JobTitle = title,
+                StaffGroup = type == EmploymentType.Governor ? "Governors"
+                    : title.Contains("Head", StringComparison.Ordinal) || title.Contains("Principal", StringComparison.Ordinal) || title.Contains("Lead", StringComparison.Ordinal) || title.Contains("Director", StringComparison.Ordinal) || title.Contains("Chief", StringComparison.Ordinal) ? "Leadership"
+                    : title.Contains("Teacher", StringComparison.Ordinal) || title.Contains("SENCo", StringComparison.Ordinal) ? "Teaching" : "Support",
                 StartDate = today.AddDays(-random.Next(30, 3650)),
                 CreatedAt = now,
                 UpdatedAt = now,

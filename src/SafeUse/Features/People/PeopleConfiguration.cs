@@ -16,6 +16,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.Property(p => p.EmailNormalized).HasMaxLength(254);
         b.Property(p => p.StaffCode).HasMaxLength(32);
         b.Property(p => p.JobTitle).HasMaxLength(200);
+        b.Property(p => p.StaffGroup).HasMaxLength(100);
         b.Property(p => p.EmploymentType).HasMaxLength(20);
         b.Property(p => p.Version).IsConcurrencyToken();
         b.HasOne<Trust>().WithMany().HasForeignKey(p => p.TrustId);

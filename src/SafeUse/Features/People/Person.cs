@@ -23,6 +23,9 @@ internal sealed class Person
     public string? StaffCode { get; set; }
     public EmploymentType EmploymentType { get; set; } = EmploymentType.Permanent;
     public string? JobTitle { get; set; }
+
+    /// <summary>The school's own grouping, e.g. "Teaching", "Support", "Leadership": policies can be addressed to groups.</summary>
+    public string? StaffGroup { get; set; }
     public DateOnly? StartDate { get; set; }
     public DateOnly? LeaveDate { get; set; }
     public bool IsLeaver { get; set; }

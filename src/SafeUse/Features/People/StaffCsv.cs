@@ -17,6 +17,7 @@ internal enum StaffField
     LeaveDate,
     LineManager,
     Roles,
+    StaffGroup,
 }
 
 /// <summary>A problem with one cell (or a whole row, when Column is null), located as a spreadsheet user would find it.</summary>
@@ -36,7 +37,8 @@ internal sealed record StaffRow(
     DateOnly? StartDate,
     DateOnly? LeaveDate,
     string? LineManager,
-    IReadOnlyList<Role> Roles);
+    IReadOnlyList<Role> Roles,
+    string? StaffGroup = null);
 
 internal sealed record StaffFile(IReadOnlyList<string> Headings, IReadOnlyDictionary<int, StaffField> Mapping, IReadOnlyList<StaffRow> Rows, IReadOnlyList<ImportProblem> Problems);
 
@@ -60,6 +62,7 @@ internal static class StaffCsv
         (StaffField.LeaveDate, ["leavedate", "leavingdate", "enddate", "dateofleaving", "contractenddate"]),
         (StaffField.LineManager, ["linemanager", "linemanageremail", "linemanagercode", "manager", "reportsto"]),
         (StaffField.Roles, ["safeuseroles", "roles"]),
+        (StaffField.StaffGroup, ["staffgroup", "staffcategory", "category", "group", "teachingsupport"]),
     ];
 
     private static readonly string[] DateFormats = ["dd/MM/yyyy", "d/M/yyyy", "yyyy-MM-dd", "d MMM yyyy", "d MMMM yyyy", "dd-MM-yyyy", "dd.MM.yyyy"];
@@ -76,6 +79,7 @@ internal static class StaffCsv
         StaffField.LeaveDate => "Leave date",
         StaffField.LineManager => "Line manager (staff code or email)",
         StaffField.Roles => "SafeUse roles",
+        StaffField.StaffGroup => "Staff group",
         _ => field.ToString(),
     };
 
@@ -255,7 +259,7 @@ internal static class StaffCsv
             problems.AddRange(rowProblems);
             if (rowProblems.Count == 0)
             {
-                rows.Add(new StaffRow(line, given!, family!, email, code, type, Cell(StaffField.JobTitle), start, leave, Cell(StaffField.LineManager), roles));
+                rows.Add(new StaffRow(line, given!, family!, email, code, type, Cell(StaffField.JobTitle), start, leave, Cell(StaffField.LineManager), roles, Cell(StaffField.StaffGroup)));
             }
 
             DateOnly? ParseDate(StaffField f)

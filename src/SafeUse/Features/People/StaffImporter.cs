@@ -119,6 +119,7 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             person.StaffCode = row.StaffCode ?? person.StaffCode;
             person.EmploymentType = row.EmploymentType;
             person.JobTitle = row.JobTitle ?? person.JobTitle;
+            person.StaffGroup = row.StaffGroup ?? person.StaffGroup;
             person.StartDate = row.StartDate ?? person.StartDate;
             person.LeaveDate = row.LeaveDate;
             person.IsLeaver = row.LeaveDate is { } leave && leave <= DateOnly.FromDateTime(now);
@@ -196,6 +197,7 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
         || (r.StaffCode is not null && p.StaffCode != r.StaffCode)
         || p.EmploymentType != r.EmploymentType
         || (r.JobTitle is not null && p.JobTitle != r.JobTitle)
+        || (r.StaffGroup is not null && p.StaffGroup != r.StaffGroup)
         || (r.StartDate is not null && p.StartDate != r.StartDate)
         || p.LeaveDate != r.LeaveDate
         || p.Schools.All(s => s.SchoolId != schoolId)

@@ -12,6 +12,7 @@ internal enum AudienceKind
 {
     Role,
     EmploymentType,
+    StaffGroup,
 
     /// <summary>Reserved so pupils and parents can be signers later without a schema change.</summary>
     Pupils,
@@ -52,6 +53,12 @@ internal sealed class Policy
 
     /// <summary>Reminder and escalation steps, e.g. "7:person, 14:person, due:line-manager, due+7:head" (see ReminderSchedule).</summary>
     public string ReminderSchedule { get; set; } = Policies.ReminderSchedule.Default;
+
+    /// <summary>A day each year ("1 September") when everyone re-confirms the version in force, as the school wrote it.</summary>
+    public string? ReconfirmText { get; set; }
+
+    /// <summary>That day as month * 100 + day.</summary>
+    public int? ReconfirmMonthDay { get; set; }
 
     /// <summary>The next-review date a "review due" notice was last sent for, so it is sent once per review.</summary>
     public DateOnly? ReviewNoticeSentFor { get; set; }

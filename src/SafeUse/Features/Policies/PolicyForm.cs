@@ -26,6 +26,8 @@ internal sealed class PolicyForm
     public string? Dissemination { get; set; }
     public List<string> AudienceRoles { get; set; } = [];
     public List<string> AudienceTypes { get; set; } = [];
+    public string? AudienceGroups { get; set; }
+    public string? Reconfirm { get; set; }
     public int SignWithinDays { get; set; } = 14;
     public string? ReminderSchedule { get; set; } = Policies.ReminderSchedule.Default;
 
@@ -49,6 +51,8 @@ internal sealed class PolicyForm
         Dissemination = p.Dissemination,
         AudienceRoles = p.Audience.Where(a => a.Kind == AudienceKind.Role).Select(a => a.Value).ToList(),
         AudienceTypes = p.Audience.Where(a => a.Kind == AudienceKind.EmploymentType).Select(a => a.Value).ToList(),
+        AudienceGroups = string.Join(", ", p.Audience.Where(a => a.Kind == AudienceKind.StaffGroup).Select(a => a.Value)),
+        Reconfirm = p.ReconfirmText,
         SignWithinDays = p.SignWithinDays,
         ReminderSchedule = p.ReminderSchedule,
     };
@@ -114,6 +118,16 @@ internal sealed class PolicyForm
             Error(nameof(AudienceTypes), $"\"{type}\" is not an employment type");
         }
 
+        if (Groups(AudienceGroups).Any(g => g.Length > 40))
+        {
+            Error(nameof(AudienceGroups), "Each staff group name must be 40 characters or fewer");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Reconfirm) && PolicyDates.MonthDay(Reconfirm) is null)
+        {
+            Error(nameof(Reconfirm), $"\"{Reconfirm}\" is not a day of the year: write it like 1 September");
+        }
+
         foreach (var (line, index) in (LinkedPolicies ?? "").Split('\n').Select((l, i) => (l.Trim(), i + 1)).Where(x => x.Item1.Length > 0))
         {
             var bar = line.IndexOf('|', StringComparison.Ordinal);
@@ -172,6 +186,8 @@ internal sealed class PolicyForm
         p.Audience.Clear();
         p.Audience.AddRange(AudienceRoles.Distinct().Select(r => new PolicyAudience { Kind = AudienceKind.Role, Value = r }));
         p.Audience.AddRange(AudienceTypes.Distinct().Select(t => new PolicyAudience { Kind = AudienceKind.EmploymentType, Value = t }));
+        p.Audience.AddRange(Groups(AudienceGroups).Select(g => new PolicyAudience { Kind = AudienceKind.StaffGroup, Value = g }));
+        (p.ReconfirmText, p.ReconfirmMonthDay) = string.IsNullOrWhiteSpace(Reconfirm) ? (null, null) : (Reconfirm.Trim(), PolicyDates.MonthDay(Reconfirm));
         p.Links.Clear();
         foreach (var line in (LinkedPolicies ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))
         {
@@ -186,6 +202,9 @@ internal sealed class PolicyForm
         }
     }
 
+    private static IEnumerable<string> Groups(string? text) =>
+        (text ?? "").Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase);
+
     private static (string?, DateOnly?) Date(string? text) => string.IsNullOrWhiteSpace(text) ? (null, null) : (text.Trim(), PolicyDates.Parse(text));
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -197,6 +216,14 @@ internal static class PolicyDates
     private static readonly CultureInfo EnGb = CultureInfo.GetCultureInfo("en-GB");
     private static readonly string[] Exact = ["d MMMM yyyy", "d MMM yyyy", "dd/MM/yyyy", "d/M/yyyy", "yyyy-MM-dd", "dd.MM.yyyy", "d MMMM, yyyy"];
     private static readonly string[] Month = ["MMMM yyyy", "MMM yyyy", "MM/yyyy"];
+
+    /// <summary>A day of the year ("1 September", "01/09") as month * 100 + day, for yearly re-confirmation.</summary>
+    public static int? MonthDay(string? text)
+    {
+        var t = string.Join(' ', (text ?? "").Replace(",", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        t = System.Text.RegularExpressions.Regex.Replace(t, @"(\d)(st|nd|rd|th)\b", "$1");
+        return DateTime.TryParseExact(t + " 2000", ["d MMMM yyyy", "d MMM yyyy", "dd/MM yyyy", "d/M yyyy"], EnGb, DateTimeStyles.None, out var d) ? d.Month * 100 + d.Day : null;
+    }
 
     public static DateOnly? Parse(string? text)
     {

@@ -27,6 +27,12 @@ internal static class Audience
             query = query.Where(p => types.Contains(p.EmploymentType));
         }
 
+        var groups = policy.Audience.Where(a => a.Kind == AudienceKind.StaffGroup).Select(a => a.Value.ToLowerInvariant()).ToList();
+        if (groups.Count > 0)
+        {
+            query = query.Where(p => p.StaffGroup != null && groups.Contains(p.StaffGroup.ToLower()));
+        }
+
         return await query.Select(p => p.Id).ToListAsync(ct);
     }
 
@@ -34,7 +40,9 @@ internal static class Audience
     {
         var roles = policy.Audience.Where(a => a.Kind == AudienceKind.Role).Select(a => Roles.TryParse(a.Value, out var r) ? r.Label() : a.Value).ToList();
         var types = policy.Audience.Where(a => a.Kind == AudienceKind.EmploymentType).Select(a => a.Value.ToLowerInvariant()).ToList();
+        var groups = policy.Audience.Where(a => a.Kind == AudienceKind.StaffGroup).Select(a => a.Value).ToList();
         var who = roles.Count == 0 ? "All staff" : string.Join(", ", roles);
-        return types.Count == 0 ? who : $"{who} ({string.Join(", ", types)})";
+        var narrowed = types.Concat(groups.Select(g => g + " group")).ToList();
+        return narrowed.Count == 0 ? who : $"{who} ({string.Join(", ", narrowed)})";
     }
 }

@@ -24,7 +24,7 @@ internal sealed partial class SignOffClock(IServiceScopeFactory scopes, IOptions
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var result = await scope.ServiceProvider.GetRequiredService<SignOffScheduler>().RunOnceAsync(stoppingToken);
-                LogRun(logger, result.Joiners, result.Stopped, result.Reminders, result.Escalations, result.ReviewNotices);
+                LogRun(logger, result.Joiners, result.Stopped, result.Reminders, result.Escalations, result.ReviewNotices, result.Reconfirmations);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -35,8 +35,8 @@ internal sealed partial class SignOffClock(IServiceScopeFactory scopes, IOptions
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-off clock: {Joiners} joiners asked, {Stopped} leavers stopped, {Reminders} reminders, {Escalations} escalation digests, {Notices} review notices")]
-    private static partial void LogRun(ILogger logger, int joiners, int stopped, int reminders, int escalations, int notices);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-off clock: {Joiners} joiners asked, {Stopped} leavers stopped, {Reminders} reminders, {Escalations} escalation digests, {Notices} review notices, {Reconfirmations} re-confirmations")]
+    private static partial void LogRun(ILogger logger, int joiners, int stopped, int reminders, int escalations, int notices, int reconfirmations);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The sign-off clock failed")]
     private static partial void LogFailed(ILogger logger, Exception ex);

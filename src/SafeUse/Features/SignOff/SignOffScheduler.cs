@@ -8,7 +8,7 @@ using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.SignOff;
 
-internal sealed record SchedulerResult(int Joiners, int Stopped, int Reminders, int Escalations, int ReviewNotices);
+internal sealed record SchedulerResult(int Joiners, int Stopped, int Reminders, int Escalations, int ReviewNotices, int Reconfirmations = 0);
 
 /// <summary>
 /// The sign-off clock: asks joiners to sign, stops chasing leavers, sends each reminder and escalation step once
@@ -21,10 +21,56 @@ internal sealed class SignOffScheduler(AppDbContext db, SignOffService signOff, 
     public async Task<SchedulerResult> RunOnceAsync(CancellationToken ct)
     {
         var stopped = await StopLeaversAsync(ct);
+        var reconfirmations = await StartReconfirmationsAsync(ct);
         var joiners = await AskJoinersAsync(ct);
         var (reminders, escalations) = await SendRemindersAsync(ct);
         var notices = await SendReviewNoticesAsync(ct);
-        return new(joiners, stopped, reminders, escalations, notices);
+        return new(joiners, stopped, reminders, escalations, notices, reconfirmations);
+    }
+
+    /// <summary>
+    /// On a policy's yearly re-confirmation day, the version in force is published again as "N (YEAR)": the same
+    /// text, so the same hash, and everyone signs it again; each signature stays pinned to the version signed.
+    /// </summary>
+    private async Task<int> StartReconfirmationsAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var started = 0;
+        var policies = await db.Policies.AsNoTracking().Where(p => p.ReconfirmMonthDay != null).ToListAsync(ct);
+        foreach (var policy in policies)
+        {
+            var md = policy.ReconfirmMonthDay!.Value;
+            var day = new DateOnly(today.Year, md / 100, Math.Min(md % 100, DateTime.DaysInMonth(today.Year, md / 100)));
+            var current = await db.PolicyVersions.AsNoTracking().FirstOrDefaultAsync(v => v.PolicyId == policy.Id && v.Status == VersionStatus.Published, ct);
+            if (today < day || current?.PublishedAt is not { } published || DateOnly.FromDateTime(published) >= day
+                || await db.PolicyVersions.AnyAsync(v => v.PolicyId == policy.Id && v.Status == VersionStatus.Draft, ct))
+            {
+                continue;
+            }
+
+            var baseNumber = current.Number.Split(" (")[0];
+            var copy = new PolicyVersion
+            {
+                PolicyId = policy.Id,
+                Number = $"{baseNumber} ({today.Year})",
+                Status = VersionStatus.Draft,
+                Markdown = current.Markdown,
+                Declaration = current.Declaration,
+                Author = current.Author,
+                CreatedAt = time.GetUtcNow().UtcDateTime,
+            };
+            if (await db.PolicyVersions.AnyAsync(v => v.PolicyId == policy.Id && v.Number == copy.Number, ct))
+            {
+                continue;
+            }
+
+            db.PolicyVersions.Add(copy);
+            await db.SaveChangesAsync(ct);
+            await signOff.PublishAsync(copy.Id, new PublishInput(copy.Number, ChangeKind.Material, $"Yearly re-confirmation ({policy.ReconfirmText})", current.ApprovedBy, current.ApprovedOn), Actor.System, ct);
+            started++;
+        }
+
+        return started;
     }
 
     private async Task<int> StopLeaversAsync(CancellationToken ct)

@@ -13,7 +13,7 @@ internal static class RemindersCommand
             using var host = await SafeUseCli.BuildHostAsync(parse, ct);
             await using var scope = host.Services.CreateAsyncScope();
             var r = await scope.ServiceProvider.GetRequiredService<SignOffScheduler>().RunOnceAsync(ct);
-            Console.WriteLine($"{r.Joiners} joiners asked to sign, {r.Stopped} leavers no longer chased, {r.Reminders} reminders, {r.Escalations} escalation digests, {r.ReviewNotices} review notices queued.");
+            Console.WriteLine($"{r.Joiners} joiners asked to sign, {r.Stopped} leavers no longer chased, {r.Reminders} reminders, {r.Escalations} escalation digests, {r.ReviewNotices} review notices queued, {r.Reconfirmations} yearly re-confirmations started.");
             return 0;
         }));
         return new Command("reminders", "Sign-off reminders and escalation.") { run };

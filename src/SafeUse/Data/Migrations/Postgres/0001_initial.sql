@@ -28,6 +28,7 @@ CREATE TABLE person (
     staff_code text NULL,
     employment_type text NOT NULL,
     job_title text NULL,
+    staff_group text NULL,
     start_date date NULL,
     leave_date date NULL,
     is_leaver boolean NOT NULL,

@@ -23,6 +23,8 @@ CREATE TABLE policy (
     dissemination text NULL,
     sign_within_days integer NOT NULL,
     reminder_schedule text NOT NULL,
+    reconfirm_text text NULL,
+    reconfirm_month_day integer NULL,
     review_notice_sent_for date NULL,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,

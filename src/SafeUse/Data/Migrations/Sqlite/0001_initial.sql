@@ -28,6 +28,7 @@ CREATE TABLE person (
     staff_code TEXT NULL,
     employment_type TEXT NOT NULL,
     job_title TEXT NULL,
+    staff_group TEXT NULL,
     start_date TEXT NULL,
     leave_date TEXT NULL,
     is_leaver INTEGER NOT NULL,

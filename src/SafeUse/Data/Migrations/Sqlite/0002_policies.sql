@@ -23,6 +23,8 @@ CREATE TABLE policy (
     dissemination TEXT NULL,
     sign_within_days INTEGER NOT NULL,
     reminder_schedule TEXT NOT NULL,
+    reconfirm_text TEXT NULL,
+    reconfirm_month_day INTEGER NULL,
     review_notice_sent_for TEXT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
