@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -14,18 +15,20 @@ public sealed class CategoryLists
     /// <summary>The most categories one engine handles (bits of the mask).</summary>
     public const int MaxCategories = 128;
 
-    private readonly ByteKeyTable _domains;
+    private readonly ByteKeyTable[] _domains; // two shards by the hash's top bit, loaded in parallel
     private readonly ByteKeyTable _urls;
     private readonly HashSet<ulong> _urlHosts = [];
+    private readonly ulong[] _urlHostFilter = new ulong[1 << 14]; // 2^20 bits (128 KB) in front of the URL host set
     private readonly (Regex Regex, UInt128 Bit)[] _expressions;
 
-    private CategoryLists(string[] names, ByteKeyTable domains, ByteKeyTable urls, HashSet<ulong> urlHosts,
+    private CategoryLists(string[] names, ByteKeyTable[] domains, ByteKeyTable urls, HashSet<ulong> urlHosts,
         (Regex, UInt128)[] expressions, UInt128 expressionCategories, TimeSpan loadTime)
     {
         Names = names;
         _domains = domains;
         _urls = urls;
         _urlHosts = urlHosts;
+        foreach (var h in urlHosts) _urlHostFilter[(h >> 6) & ((1 << 14) - 1)] |= 1UL << (int)h;
         _expressions = expressions;
         ExpressionCategories = expressionCategories;
         LoadTime = loadTime;
@@ -35,7 +38,7 @@ public sealed class CategoryLists
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>How many distinct domain entries were loaded.</summary>
-    public int DomainCount => _domains.Count;
+    public int DomainCount => _domains[0].Count + _domains[1].Count;
 
     /// <summary>How many distinct URL entries were loaded.</summary>
     public int UrlCount => _urls.Count;
@@ -87,7 +90,7 @@ public sealed class CategoryLists
             }
         }
 
-        var domains = new ByteKeyTable((int)Math.Min(int.MaxValue / 4, domainLines));
+        var domains = new[] { new ByteKeyTable((int)Math.Min(int.MaxValue / 8, domainLines / 2)), new ByteKeyTable((int)Math.Min(int.MaxValue / 8, domainLines / 2)) };
         var urls = new ByteKeyTable((int)Math.Min(int.MaxValue / 4, urlLines));
         var urlHosts = new HashSet<ulong>();
         var expressions = new List<(Regex, UInt128)>();
@@ -95,65 +98,87 @@ public sealed class CategoryLists
         var scratch = new byte[4096]; // longer than any sane list entry; longer ones are rejected
         foreach (var (category, kind, path, bytes) in fileData)
         {
+            if (kind != "expressions") continue;
             var bit = UInt128.One << category;
-            if (kind == "expressions")
+            var regex = LoadExpressions(path, bytes);
+            if (regex is not null) { expressions.Add((regex, bit)); expressionCategories |= bit; }
+        }
+        foreach (var (category, kind, path, bytes) in fileData)
+            if (kind == "urls") LoadEntries(path, kind, bytes, UInt128.One << category, null, -1, urls, urlHosts, scratch);
+        try
+        {
+            // Each shard's thread reads every domains file and inserts the entries whose hash falls in its shard.
+            Parallel.For(0, 2, shard =>
             {
-                var regex = LoadExpressions(path, bytes);
-                if (regex is not null) { expressions.Add((regex, bit)); expressionCategories |= bit; }
-                continue;
-            }
-            var span = bytes.AsSpan();
-            var lineNo = 0;
-            while (!span.IsEmpty)
-            {
-                lineNo++;
-                var nl = span.IndexOf((byte)'\n');
-                var line = nl < 0 ? span : span[..nl];
-                span = nl < 0 ? default : span[(nl + 1)..];
-                line = line.Trim(" \t\r"u8);
-                if (line.IsEmpty || line[0] == '#') continue;
-                if (line.Length > scratch.Length) throw new MonitoringConfigException(path, lineNo, kind, "entry longer than 4096 bytes");
-                for (var i = 0; i < line.Length; i++)
-                {
-                    var b = line[i];
-                    if (b <= ' ' || b == 0x7F) throw new MonitoringConfigException(path, lineNo, kind, "entry contains a space or control character");
-                    scratch[i] = Hashing.Lower(b);
-                }
-                var entry = scratch.AsSpan(0, line.Length);
-                if (kind == "domains")
-                {
-                    entry = entry.Trim((byte)'.');
-                    if (entry.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "empty domain");
-                    domains.Add(entry, Hashing.Backward(entry), bit);
-                }
-                else
-                {
-                    NormaliseUrlEntry(entry, out var host, out var urlPath);
-                    if (host.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "URL entry has no host");
-                    var hostHash = Hashing.Forward(host);
-                    urlHosts.Add(hostHash);
-                    // The key is host bytes then path bytes; paths start with '/', hosts never contain one.
-                    var keyLength = host.Length + urlPath.Length;
-                    var key = new byte[keyLength];
-                    host.CopyTo(key);
-                    urlPath.CopyTo(key.AsSpan(host.Length));
-                    urls.Add(key, Hashing.Forward(urlPath, hostHash), bit);
-                }
-            }
+                var own = new byte[4096];
+                foreach (var (category, kind, path, bytes) in fileData)
+                    if (kind == "domains") LoadEntries(path, kind, bytes, UInt128.One << category, domains[shard], shard, urls, urlHosts, own);
+            });
+        }
+        catch (AggregateException e) when (e.InnerException is MonitoringConfigException m)
+        {
+            throw new MonitoringConfigException(m.File, m.Line, m.Field, m.Message[(m.Message.IndexOf(": " + m.Field + ": ", StringComparison.Ordinal) + m.Field.Length + 4)..]);
         }
         foreach (var (from, to) in aliases)
         {
             var fromBit = UInt128.One << from;
             var toBit = UInt128.One << to;
-            domains.Alias(fromBit, toBit);
+            domains[0].Alias(fromBit, toBit);
+            domains[1].Alias(fromBit, toBit);
             urls.Alias(fromBit, toBit);
             var n = expressions.Count;
             for (var i = 0; i < n; i++)
                 if (expressions[i].Item2 == fromBit) { expressions.Add((expressions[i].Item1, toBit)); expressionCategories |= toBit; }
         }
-        domains.Seal();
+        domains[0].Seal();
+        domains[1].Seal();
         urls.Seal();
         return new CategoryLists(names, domains, urls, urlHosts, [.. expressions], expressionCategories, clock.Elapsed);
+    }
+
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LoadEntries(string path, string kind, byte[] bytes, UInt128 bit, ByteKeyTable? domains, int shard, ByteKeyTable urls, HashSet<ulong> urlHosts, byte[] scratch)
+    {
+        var span = bytes.AsSpan();
+        var lineNo = 0;
+        while (!span.IsEmpty)
+        {
+            lineNo++;
+            var nl = span.IndexOf((byte)'\n');
+            var line = nl < 0 ? span : span[..nl];
+            span = nl < 0 ? default : span[(nl + 1)..];
+            line = line.Trim(" \t\r"u8);
+            if (line.IsEmpty || line[0] == '#') continue;
+            if (line.Length > scratch.Length) throw new MonitoringConfigException(path, lineNo, kind, "entry longer than 4096 bytes");
+            for (var i = 0; i < line.Length; i++)
+            {
+                var b = line[i];
+                if (b <= ' ' || b == 0x7F) throw new MonitoringConfigException(path, lineNo, kind, "entry contains a space or control character");
+                scratch[i] = Hashing.Lower(b);
+            }
+            var entry = scratch.AsSpan(0, line.Length);
+            if (kind == "domains")
+            {
+                entry = entry.Trim((byte)'.');
+                if (entry.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "empty domain");
+                var h = Hashing.Backward(entry);
+                if ((int)(h >> 63) == shard) domains!.Add(entry, h, bit);
+            }
+            else
+            {
+                NormaliseUrlEntry(entry, out var host, out var urlPath);
+                if (host.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "URL entry has no host");
+                var hostHash = Hashing.Forward(host);
+                urlHosts.Add(hostHash);
+                // The key is host bytes then path bytes; paths start with '/', hosts never contain one.
+                var keyLength = host.Length + urlPath.Length;
+                var key = new byte[keyLength];
+                host.CopyTo(key);
+                urlPath.CopyTo(key.AsSpan(host.Length));
+                urls.Add(key, Hashing.Forward(urlPath, hostHash), bit);
+            }
+        }
     }
 
     private static Regex? LoadExpressions(string path, byte[] bytes)
@@ -210,6 +235,7 @@ public sealed class CategoryLists
     }
 
     /// <summary>Domain categories of <paramref name="host"/>: the host or any suffix of it starting after a dot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public UInt128 ClassifyHost(ReadOnlySpan<byte> host)
     {
         var result = UInt128.Zero;
@@ -217,18 +243,19 @@ public sealed class CategoryLists
         for (var i = host.Length - 1; i >= 0; i--)
         {
             h = Hashing.Step(h, host[i]);
-            if (i == 0 || host[i - 1] == '.') result |= _domains.Find(host[i..], h);
+            if (i == 0 || host[i - 1] == '.') result |= _domains[(int)(h >> 63)].Find(host[i..], h);
         }
         return result;
     }
 
     /// <summary>URL-list categories of a request with <paramref name="host"/> and <paramref name="path"/> (no query).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public UInt128 ClassifyUrl(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path)
     {
         if (_urls.Count == 0) return UInt128.Zero;
         host = StripWwwPrefix(host);
         var h = Hashing.Forward(host);
-        if (!_urlHosts.Contains(h)) return UInt128.Zero;
+        if ((_urlHostFilter[(h >> 6) & ((1 << 14) - 1)] & (1UL << (int)h)) == 0 || !_urlHosts.Contains(h)) return UInt128.Zero;
         Span<byte> key = stackalloc byte[1024]; // 1024: longer request paths are matched on their first 1 KB minus the host
         var result = UInt128.Zero;
         var limit = Math.Min(path.Length, key.Length - host.Length);

@@ -62,6 +62,11 @@ internal sealed class ByteKeyTable
     private int[] _entryLength;
     private UInt128[] _entryCategories;
 
+    // A one-bit-per-hash filter, 16 bits per entry (about 6% false positives), small enough to stay in cache,
+    // so most lookups of unlisted suffixes never touch the large slot arrays.
+    private ulong[] _filter = [];
+    private int _filterMask;
+
     public ByteKeyTable(int expected)
     {
         // Power-of-two capacity at most half full keeps linear probes short.
@@ -80,6 +85,7 @@ internal sealed class ByteKeyTable
     public int Count { get; private set; }
 
     /// <summary>Adds <paramref name="key"/> (already lower case) with hash <paramref name="hash"/> or ORs its categories.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<byte> key, ulong hash, UInt128 categories)
     {
         hash = Hashing.NonZero(hash);
@@ -135,10 +141,15 @@ internal sealed class ByteKeyTable
     }
 
     /// <summary>The categories of <paramref name="key"/> (compared ignoring ASCII case), or zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public UInt128 Find(ReadOnlySpan<byte> key, ulong hash)
     {
         hash = Hashing.NonZero(hash);
+        if (_filter.Length != 0)
+        {
+            var b = (int)(hash >> 32) & _filterMask;
+            if ((_filter[b >> 6] & (1UL << b)) == 0) return UInt128.Zero;
+        }
         var slots = _slotHash;
         var i = (int)hash & _mask;
         while (true)
@@ -161,6 +172,19 @@ internal sealed class ByteKeyTable
             if ((_entryCategories[e] & from) != UInt128.Zero) _entryCategories[e] |= to;
     }
 
-    /// <summary>Trims the arena to its used size once loading is done.</summary>
-    public void Seal() => Array.Resize(ref _arena, Math.Max(1, _arenaUsed));
+    /// <summary>Trims the arena to its used size and builds the filter once loading is done.</summary>
+    public void Seal()
+    {
+        Array.Resize(ref _arena, Math.Max(1, _arenaUsed));
+        var bits = 1 << 12; // at least 4096 bits
+        while (bits < Count * 16) bits <<= 1; // 16 bits per entry
+        _filter = new ulong[bits / 64];
+        _filterMask = bits - 1;
+        foreach (var h in _slotHash)
+        {
+            if (h == 0) continue;
+            var b = (int)(h >> 32) & _filterMask;
+            _filter[b >> 6] |= 1UL << b;
+        }
+    }
 }

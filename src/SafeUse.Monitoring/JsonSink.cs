@@ -35,10 +35,38 @@ internal sealed class JsonSink
         Length += n;
     }
 
+    private long _day = long.MinValue;
+    private readonly byte[] _date = new byte[11]; // "yyyy-MM-ddT", cached per day
+
+    /// <summary>Writes <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> for UTC <paramref name="utcMs"/>.</summary>
     public void Time(long utcMs)
     {
-        DateTimeOffset.FromUnixTimeMilliseconds(utcMs).UtcDateTime.TryFormat(Take(32), out var n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        Length += n;
+        const long DayMs = 86_400_000; // milliseconds per day
+        var day = utcMs >= 0 ? utcMs / DayMs : (utcMs - DayMs + 1) / DayMs;
+        if (day != _day)
+        {
+            _day = day;
+            DateTimeOffset.FromUnixTimeMilliseconds(day * DayMs).UtcDateTime.TryFormat(_date, out _, "yyyy-MM-dd'T'", CultureInfo.InvariantCulture);
+        }
+        var ms = (int)(utcMs - day * DayMs);
+        var t = Take(24); // "yyyy-MM-ddTHH:mm:ss.fffZ"
+        _date.CopyTo(t);
+        Two(t, 11, ms / 3_600_000);
+        t[13] = (byte)':';
+        Two(t, 14, ms / 60_000 % 60);
+        t[16] = (byte)':';
+        Two(t, 17, ms / 1000 % 60);
+        t[19] = (byte)'.';
+        t[20] = (byte)('0' + ms % 1000 / 100);
+        Two(t, 21, ms % 100);
+        t[23] = (byte)'Z';
+        Length += 24;
+    }
+
+    private static void Two(Span<byte> t, int at, int v)
+    {
+        t[at] = (byte)('0' + v / 10);
+        t[at + 1] = (byte)('0' + v % 10);
     }
 
     public void String(string? s)
@@ -48,11 +76,11 @@ internal sealed class JsonSink
     }
 
     /// <summary>Writes a JSON string; invalid UTF-8 becomes U+FFFD so the output is always valid JSON.</summary>
-    public void String(ReadOnlySpan<byte> s)
+    public void String(ReadOnlySpan<byte> s, bool closeQuote = true)
     {
         if (!Utf8.IsValid(s))
         {
-            String(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(s)));
+            String(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(s)), closeQuote);
             return;
         }
         Raw("\""u8);
@@ -77,6 +105,6 @@ internal sealed class JsonSink
             }
         }
         Raw(s[start..]);
-        Raw("\""u8);
+        if (closeQuote) Raw("\""u8);
     }
 }

@@ -215,6 +215,7 @@ internal static class LogParsers
     private static readonly int EpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
     /// <summary>Parses one line (no newline, no CR). Returns null on success or the reason it was skipped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? Parse(Parser parser, ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
     {
         r.IsDns = false;
@@ -405,6 +406,7 @@ internal static class LogParsers
     /// Splits a logged URL (absolute URL, <c>host:port</c> of a CONNECT, or a DNS name) into a lower-case host written
     /// to <paramref name="hostBuffer"/> and the path with query (empty when the request has none).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool SplitUrl(ReadOnlySpan<byte> url, Span<byte> hostBuffer, out int hostLength, out ReadOnlySpan<byte> pathAndQuery, out bool hasPath)
     {
         hostLength = 0;

@@ -241,7 +241,12 @@ public sealed class MonitoringEngine
             }
         }
         output.Write(written[pos..]);
+        result.Output.Clear();
+        Sinks.Add(result.Output);
     }
+
+    /// <summary>Output buffers reused across chunks, so they grow once rather than per chunk.</summary>
+    private static readonly ConcurrentBag<JsonSink> Sinks = [];
 
     internal struct Candidate
     {
@@ -260,7 +265,7 @@ public sealed class MonitoringEngine
         public long Read, Parsed;
         public List<(long Line, string Reason)> Examples = [];
         public long[] Hits = [];
-        public JsonSink Output = new();
+        public JsonSink Output = Sinks.TryTake(out var sink) ? sink : new JsonSink();
         public List<Candidate> Candidates = [];
     }
 
@@ -280,6 +285,7 @@ public sealed class MonitoringEngine
 
         public JsonSink Output => _result.Output;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public ChunkResult Process(Chunk chunk, Parser parser, byte[] name)
         {
             _result = new ChunkResult { Hits = new long[_e.Rules.Rules.Count] };
@@ -313,6 +319,7 @@ public sealed class MonitoringEngine
         }
 
         /// <summary>The hot path: parse, classify, apply rules. <paramref name="onlyRule"/> re-renders one bytes-over hit.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ProcessLine(ReadOnlySpan<byte> line, int offset, long lineNo, Parser parser, byte[] name, int onlyRule)
         {
             var res = _result;
@@ -418,6 +425,7 @@ public sealed class MonitoringEngine
             return day * (DayMs / w + 1) + inDay / w;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Render(ref LogLine l, ReadOnlySpan<byte> host, long lineNo, byte[] name, ReadOnlySpan<byte> user, string? mappedUser,
             Person? person, UInt128 mask, int rule, string? search)
         {
@@ -425,17 +433,14 @@ public sealed class MonitoringEngine
             o.Raw("{\"time\":\""u8);
             o.Time(l.TimeMs);
             o.Raw("\",\"source\":"u8);
-            Span<byte> num = stackalloc byte[24]; // digits of a long plus ':'
-            num[0] = (byte)':';
-            lineNo.TryFormat(num[1..], out var n, default, System.Globalization.CultureInfo.InvariantCulture);
-            var src = new byte[name.Length + n + 1];
-            name.CopyTo(src, 0);
-            num[..(n + 1)].CopyTo(src.AsSpan(name.Length));
-            o.String(src);
+            o.String(name, closeQuote: false);
+            o.Raw(":"u8);
+            o.Long(lineNo);
+            o.Raw("\""u8);
             o.Raw(",\"user\":"u8);
             if (user.IsEmpty) o.Raw("null"u8); else o.String(user);
             o.Raw(",\"role\":"u8);
-            o.String(person?.Role);
+            if (person is null) o.Raw("null"u8); else o.String(person.RoleUtf8);
             o.Raw(",\"ip\":"u8);
             o.String(l.Ip);
             o.Raw(",\"host\":"u8);
@@ -480,6 +485,7 @@ public sealed class MonitoringEngine
         private int _carryLength;
         private bool _eof;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public Chunk? Next()
         {
             if (_eof && _carryLength == 0) return null;

@@ -9,7 +9,10 @@ namespace SafeUse.Monitoring;
 /// <param name="Role">Role, lower case (staff, pupil...).</param>
 /// <param name="Name">Display name.</param>
 /// <param name="School">School.</param>
-public sealed record Person(string User, string Role, string Name, string School);
+public sealed record Person(string User, string Role, string Name, string School)
+{
+    internal byte[] RoleUtf8 { get; } = Encoding.UTF8.GetBytes(Role);
+}
 
 /// <summary>People, looked up by log user ignoring case, a <c>DOMAIN\</c> prefix and an <c>@realm</c> suffix.</summary>
 public sealed class People
