@@ -101,6 +101,9 @@ public sealed class MonitoringEngine
     /// <summary>The rules.</summary>
     public RuleSet Rules { get; }
 
+    /// <summary>Read size; tests make it tiny to put lines across buffer and chunk boundaries.</summary>
+    internal int ChunkBytes { get; set; } = ChunkSize;
+
     /// <summary>The category lists.</summary>
     public CategoryLists Lists { get; }
 
@@ -148,7 +151,7 @@ public sealed class MonitoringEngine
             Parser? parser = null;
             long nextLine = 1;
             var batch = new List<Chunk>(threads * 2);
-            var reader = new ChunkReader(stream);
+            var reader = new ChunkReader(stream, ChunkBytes);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
