@@ -18,6 +18,7 @@ public sealed class CategoryLists
     private readonly ByteKeyTable[] _domains; // two shards by the hash's top bit, loaded in parallel
     private readonly ByteKeyTable _urls;
     private readonly HashSet<ulong> _urlHosts = [];
+    private readonly bool _singleLabelKeys;
     private readonly ulong[] _urlHostFilter = new ulong[1 << 14]; // 2^20 bits (128 KB) in front of the URL host set
     private readonly (Regex Regex, UInt128 Bit)[] _expressions;
 
@@ -28,6 +29,7 @@ public sealed class CategoryLists
         _domains = domains;
         _urls = urls;
         _urlHosts = urlHosts;
+        _singleLabelKeys = domains[0].HasSingleLabelKeys || domains[1].HasSingleLabelKeys;
         foreach (var h in urlHosts) _urlHostFilter[(h >> 6) & ((1 << 14) - 1)] |= 1UL << (int)h;
         _expressions = expressions;
         ExpressionCategories = expressionCategories;
@@ -240,10 +242,17 @@ public sealed class CategoryLists
     {
         var result = UInt128.Zero;
         var h = Hashing.Seed;
+        // Single-label suffixes ("com") are looked up only when some entry has no dot.
+        var seenDot = _singleLabelKeys;
         for (var i = host.Length - 1; i >= 0; i--)
         {
-            h = Hashing.Step(h, host[i]);
-            if (i == 0 || host[i - 1] == '.') result |= _domains[(int)(h >> 63)].Find(host[i..], h);
+            var b = host[i];
+            h = Hashing.Step(h, b);
+            if (i == 0 || host[i - 1] == '.')
+            {
+                if (seenDot) result |= _domains[(int)(h >> 63)].Find(host[i..], h);
+                seenDot = true;
+            }
         }
         return result;
     }

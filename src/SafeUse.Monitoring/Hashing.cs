@@ -53,14 +53,26 @@ internal static class Hashing
 /// </summary>
 internal sealed class ByteKeyTable
 {
-    private ulong[] _slotHash;
-    private int[] _slotEntry;
+    /// <summary>A slot: the key's hash (0 = empty) and its entry, together so a probe is one cache line.</summary>
+    private struct Slot
+    {
+        public ulong Hash;
+        public int Entry;
+    }
+
+    /// <summary>An entry: where its key is in the arena, and its categories, together for one cache miss.</summary>
+    private struct Entry
+    {
+        public UInt128 Categories;
+        public int Offset;
+        public int Length;
+    }
+
+    private Slot[] _slots;
     private int _mask;
     private byte[] _arena;
     private int _arenaUsed;
-    private int[] _entryOffset;
-    private int[] _entryLength;
-    private UInt128[] _entryCategories;
+    private Entry[] _entries;
 
     // A one-bit-per-hash filter, 16 bits per entry (about 6% false positives), small enough to stay in cache,
     // so most lookups of unlisted suffixes never touch the large slot arrays.
@@ -72,17 +84,16 @@ internal sealed class ByteKeyTable
         // Power-of-two capacity at most half full keeps linear probes short.
         var capacity = 16;
         while (capacity < expected * 2) capacity <<= 1;
-        _slotHash = new ulong[capacity];
-        _slotEntry = new int[capacity];
+        _slots = new Slot[capacity];
         _mask = capacity - 1;
-        var entries = Math.Max(16, expected);
-        _entryOffset = new int[entries];
-        _entryLength = new int[entries];
-        _entryCategories = new UInt128[entries];
+        _entries = new Entry[Math.Max(16, expected)];
         _arena = new byte[Math.Max(1024, expected * 16)]; // 16: a typical listed domain's length, grown on demand
     }
 
     public int Count { get; private set; }
+
+    /// <summary>True when some key has no dot (a bare TLD or single-label name), so single-label lookups are needed.</summary>
+    public bool HasSingleLabelKeys { get; private set; }
 
     /// <summary>Adds <paramref name="key"/> (already lower case) with hash <paramref name="hash"/> or ORs its categories.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -92,51 +103,41 @@ internal sealed class ByteKeyTable
         var i = (int)hash & _mask;
         while (true)
         {
-            var h = _slotHash[i];
-            if (h == 0) break;
-            if (h == hash)
+            ref var slot = ref _slots[i];
+            if (slot.Hash == 0) break;
+            if (slot.Hash == hash)
             {
-                var e = _slotEntry[i];
-                if (_arena.AsSpan(_entryOffset[e], _entryLength[e]).SequenceEqual(key))
+                ref var e = ref _entries[slot.Entry];
+                if (_arena.AsSpan(e.Offset, e.Length).SequenceEqual(key))
                 {
-                    _entryCategories[e] |= categories;
+                    e.Categories |= categories;
                     return;
                 }
             }
             i = (i + 1) & _mask;
         }
-        if (Count * 2 >= _slotHash.Length) { Grow(); Add(key, hash, categories); return; }
-        if (Count == _entryOffset.Length)
-        {
-            Array.Resize(ref _entryOffset, Count * 2);
-            Array.Resize(ref _entryLength, Count * 2);
-            Array.Resize(ref _entryCategories, Count * 2);
-        }
+        if (Count * 2 >= _slots.Length) { Grow(); Add(key, hash, categories); return; }
+        if (Count == _entries.Length) Array.Resize(ref _entries, Count * 2);
         if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
         key.CopyTo(_arena.AsSpan(_arenaUsed));
-        _entryOffset[Count] = _arenaUsed;
-        _entryLength[Count] = key.Length;
-        _entryCategories[Count] = categories;
+        _entries[Count] = new Entry { Offset = _arenaUsed, Length = key.Length, Categories = categories };
         _arenaUsed += key.Length;
-        _slotHash[i] = hash;
-        _slotEntry[i] = Count;
+        _slots[i] = new Slot { Hash = hash, Entry = Count };
+        if (key.IndexOf((byte)'.') < 0) HasSingleLabelKeys = true;
         Count++;
     }
 
     private void Grow()
     {
-        var oldHash = _slotHash;
-        var oldEntry = _slotEntry;
-        _slotHash = new ulong[oldHash.Length * 2];
-        _slotEntry = new int[oldHash.Length * 2];
-        _mask = _slotHash.Length - 1;
-        for (var s = 0; s < oldHash.Length; s++)
+        var old = _slots;
+        _slots = new Slot[old.Length * 2];
+        _mask = _slots.Length - 1;
+        foreach (var s in old)
         {
-            if (oldHash[s] == 0) continue;
-            var i = (int)oldHash[s] & _mask;
-            while (_slotHash[i] != 0) i = (i + 1) & _mask;
-            _slotHash[i] = oldHash[s];
-            _slotEntry[i] = oldEntry[s];
+            if (s.Hash == 0) continue;
+            var i = (int)s.Hash & _mask;
+            while (_slots[i].Hash != 0) i = (i + 1) & _mask;
+            _slots[i] = s;
         }
     }
 
@@ -150,16 +151,16 @@ internal sealed class ByteKeyTable
             var b = (int)(hash >> 32) & _filterMask;
             if ((_filter[b >> 6] & (1UL << b)) == 0) return UInt128.Zero;
         }
-        var slots = _slotHash;
+        var slots = _slots;
         var i = (int)hash & _mask;
         while (true)
         {
-            var h = slots[i];
-            if (h == 0) return UInt128.Zero;
-            if (h == hash)
+            ref var slot = ref slots[i];
+            if (slot.Hash == 0) return UInt128.Zero;
+            if (slot.Hash == hash)
             {
-                var e = _slotEntry[i];
-                if (Hashing.EqualsLowered(_arena.AsSpan(_entryOffset[e], _entryLength[e]), key)) return _entryCategories[e];
+                ref var e = ref _entries[slot.Entry];
+                if (Hashing.EqualsLowered(_arena.AsSpan(e.Offset, e.Length), key)) return e.Categories;
             }
             i = (i + 1) & _mask;
         }
@@ -169,7 +170,7 @@ internal sealed class ByteKeyTable
     public void Alias(UInt128 from, UInt128 to)
     {
         for (var e = 0; e < Count; e++)
-            if ((_entryCategories[e] & from) != UInt128.Zero) _entryCategories[e] |= to;
+            if ((_entries[e].Categories & from) != UInt128.Zero) _entries[e].Categories |= to;
     }
 
     /// <summary>Trims the arena to its used size and builds the filter once loading is done.</summary>
@@ -180,10 +181,10 @@ internal sealed class ByteKeyTable
         while (bits < Count * 16) bits <<= 1; // 16 bits per entry
         _filter = new ulong[bits / 64];
         _filterMask = bits - 1;
-        foreach (var h in _slotHash)
+        foreach (var s in _slots)
         {
-            if (h == 0) continue;
-            var b = (int)(h >> 32) & _filterMask;
+            if (s.Hash == 0) continue;
+            var b = (int)(s.Hash >> 32) & _filterMask;
             _filter[b >> 6] |= 1UL << b;
         }
     }
