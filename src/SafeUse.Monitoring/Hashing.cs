@@ -51,7 +51,7 @@ internal static class Hashing
 /// 64-bit hash (for a cheap first compare) and the entry index (for verification), so a lookup is one or two
 /// cache misses and never allocates.
 /// </summary>
-internal sealed class ByteKeyTable
+internal sealed unsafe class ByteKeyTable
 {
     /// <summary>A slot: the key's hash (0 = empty) and its entry, together so a probe is one cache line.</summary>
     private struct Slot
@@ -68,8 +68,15 @@ internal sealed class ByteKeyTable
         public int Length;
     }
 
-    private Slot[] _slots;
+    private Slot* _slots; // native, 2 MB aligned and advised as huge pages: random probes then miss the TLB far less
+    private int _capacity;
     private int _mask;
+    private int _shift; // 64 - log2(capacity): the slot is the top bits of hash * golden ratio (FNV's low bits mix poorly)
+
+    private const ulong Golden = 0x9E3779B97F4A7C15UL; // 2^64 / golden ratio, for Fibonacci hashing
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(ulong hash) => (int)((hash * Golden) >> _shift);
     private byte[] _arena;
     private int _arenaUsed;
     private Entry[] _entries;
@@ -84,10 +91,12 @@ internal sealed class ByteKeyTable
         // Power-of-two capacity at most half full keeps linear probes short.
         var capacity = 16;
         while (capacity < expected * 2) capacity <<= 1;
-        _slots = new Slot[capacity];
+        _slots = (Slot*)HugePages.Alloc((nuint)capacity * (nuint)sizeof(Slot));
+        _capacity = capacity;
         _mask = capacity - 1;
-        _entries = new Entry[Math.Max(16, expected)];
-        _arena = new byte[Math.Max(1024, expected * 16)]; // 16: a typical listed domain's length, grown on demand
+        _shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
+        _entries = new Entry[Math.Max(16, expected + expected / 8)]; // 1/8 spare: shards are only roughly half
+        _arena = new byte[Math.Max(1024, expected * 20)]; // 20: above a typical listed domain's length, grown on demand
     }
 
     public int Count { get; private set; }
@@ -100,14 +109,14 @@ internal sealed class ByteKeyTable
     public void Add(ReadOnlySpan<byte> key, ulong hash, UInt128 categories)
     {
         hash = Hashing.NonZero(hash);
-        var i = (int)hash & _mask;
+        var i = Home(hash);
         while (true)
         {
-            ref var slot = ref _slots[i];
-            if (slot.Hash == 0) break;
-            if (slot.Hash == hash)
+            var slot = _slots + i;
+            if (slot->Hash == 0) break;
+            if (slot->Hash == hash)
             {
-                ref var e = ref _entries[slot.Entry];
+                ref var e = ref _entries[slot->Entry];
                 if (_arena.AsSpan(e.Offset, e.Length).SequenceEqual(key))
                 {
                     e.Categories |= categories;
@@ -116,7 +125,7 @@ internal sealed class ByteKeyTable
             }
             i = (i + 1) & _mask;
         }
-        if (Count * 2 >= _slots.Length) { Grow(); Add(key, hash, categories); return; }
+        if (Count * 2 >= _capacity) { Grow(); Add(key, hash, categories); return; }
         if (Count == _entries.Length) Array.Resize(ref _entries, Count * 2);
         if (_arenaUsed + key.Length > _arena.Length) Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + key.Length));
         key.CopyTo(_arena.AsSpan(_arenaUsed));
@@ -130,15 +139,20 @@ internal sealed class ByteKeyTable
     private void Grow()
     {
         var old = _slots;
-        _slots = new Slot[old.Length * 2];
-        _mask = _slots.Length - 1;
-        foreach (var s in old)
+        var oldCapacity = _capacity;
+        _capacity *= 2;
+        _slots = (Slot*)HugePages.Alloc((nuint)_capacity * (nuint)sizeof(Slot));
+        _mask = _capacity - 1;
+        _shift--;
+        for (var o = 0; o < oldCapacity; o++)
         {
+            var s = old[o];
             if (s.Hash == 0) continue;
-            var i = (int)s.Hash & _mask;
+            var i = Home(s.Hash);
             while (_slots[i].Hash != 0) i = (i + 1) & _mask;
             _slots[i] = s;
         }
+        HugePages.Free(old);
     }
 
     /// <summary>The categories of <paramref name="key"/> (compared ignoring ASCII case), or zero.</summary>
@@ -152,14 +166,14 @@ internal sealed class ByteKeyTable
             if ((_filter[b >> 6] & (1UL << b)) == 0) return UInt128.Zero;
         }
         var slots = _slots;
-        var i = (int)hash & _mask;
+        var i = Home(hash);
         while (true)
         {
-            ref var slot = ref slots[i];
-            if (slot.Hash == 0) return UInt128.Zero;
-            if (slot.Hash == hash)
+            var slot = slots + i;
+            if (slot->Hash == 0) return UInt128.Zero;
+            if (slot->Hash == hash)
             {
-                ref var e = ref _entries[slot.Entry];
+                ref var e = ref _entries[slot->Entry];
                 if (Hashing.EqualsLowered(_arena.AsSpan(e.Offset, e.Length), key)) return e.Categories;
             }
             i = (i + 1) & _mask;
@@ -173,6 +187,8 @@ internal sealed class ByteKeyTable
             if ((_entries[e].Categories & from) != UInt128.Zero) _entries[e].Categories |= to;
     }
 
+    ~ByteKeyTable() => HugePages.Free(_slots);
+
     /// <summary>Trims the arena to its used size and builds the filter once loading is done.</summary>
     public void Seal()
     {
@@ -181,11 +197,40 @@ internal sealed class ByteKeyTable
         while (bits < Count * 16) bits <<= 1; // 16 bits per entry
         _filter = new ulong[bits / 64];
         _filterMask = bits - 1;
-        foreach (var s in _slots)
+        for (var o = 0; o < _capacity; o++)
         {
+            var s = _slots[o];
             if (s.Hash == 0) continue;
             var b = (int)(s.Hash >> 32) & _filterMask;
             _filter[b >> 6] |= 1UL << b;
         }
+    }
+}
+
+/// <summary>Native allocations on 2 MB boundaries, advised as transparent huge pages on Linux.</summary>
+internal static unsafe partial class HugePages
+{
+    private const nuint Huge = 2 * 1024 * 1024; // x86-64 huge page size
+    private const int MadvHugePage = 14; // MADV_HUGEPAGE in linux/mman.h
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(void* address, nuint length, int advice);
+
+    public static void* Alloc(nuint bytes)
+    {
+        var size = (bytes + Huge - 1) & ~(Huge - 1);
+        var p = System.Runtime.InteropServices.NativeMemory.AlignedAlloc(size, Huge);
+        if (OperatingSystem.IsLinux())
+        {
+            try { _ = Madvise(p, size, MadvHugePage); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+        }
+        System.Runtime.InteropServices.NativeMemory.Clear(p, size);
+        return p;
+    }
+
+    public static void Free(void* p)
+    {
+        if (p != null) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
     }
 }
