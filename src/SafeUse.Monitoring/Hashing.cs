@@ -83,7 +83,7 @@ internal sealed unsafe class ByteKeyTable
 
     // A one-bit-per-hash filter, 16 bits per entry (about 6% false positives), small enough to stay in cache,
     // so most lookups of unlisted suffixes never touch the large slot arrays.
-    private ulong[] _filter = [];
+    private ulong* _filter; // native huge pages too: it is probed at random for every host suffix
     private int _filterMask;
 
     public ByteKeyTable(int expected)
@@ -160,7 +160,7 @@ internal sealed unsafe class ByteKeyTable
     public UInt128 Find(ReadOnlySpan<byte> key, ulong hash)
     {
         hash = Hashing.NonZero(hash);
-        if (_filter.Length != 0)
+        if (_filter != null)
         {
             var b = (int)(hash >> 32) & _filterMask;
             if ((_filter[b >> 6] & (1UL << b)) == 0) return UInt128.Zero;
@@ -187,7 +187,11 @@ internal sealed unsafe class ByteKeyTable
             if ((_entries[e].Categories & from) != UInt128.Zero) _entries[e].Categories |= to;
     }
 
-    ~ByteKeyTable() => HugePages.Free(_slots);
+    ~ByteKeyTable()
+    {
+        HugePages.Free(_slots);
+        HugePages.Free(_filter);
+    }
 
     /// <summary>Trims the arena to its used size and builds the filter once loading is done.</summary>
     public void Seal()
@@ -195,7 +199,8 @@ internal sealed unsafe class ByteKeyTable
         Array.Resize(ref _arena, Math.Max(1, _arenaUsed));
         var bits = 1 << 12; // at least 4096 bits
         while (bits < Count * 16) bits <<= 1; // 16 bits per entry
-        _filter = new ulong[bits / 64];
+        HugePages.Free(_filter);
+        _filter = (ulong*)HugePages.Alloc((nuint)(bits / 8));
         _filterMask = bits - 1;
         for (var o = 0; o < _capacity; o++)
         {

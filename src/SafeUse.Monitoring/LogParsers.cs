@@ -117,12 +117,12 @@ internal static class LogParsers
     private static ReadOnlySpan<byte> Token(scoped ref ReadOnlySpan<byte> s)
     {
         var i = 0;
-        while (i < s.Length && s[i] == ' ') i++;
-        var j = i;
-        while (j < s.Length && s[j] != ' ') j++;
-        var t = s[i..j];
-        s = s[j..];
-        return t;
+        while (i < s.Length && s[i] == ' ') i++; // squid pads the elapsed field with spaces
+        var rest = s[i..];
+        var j = rest.IndexOf((byte)' '); // vectorised: URLs are the long tokens
+        if (j < 0) { s = default; return rest; }
+        s = rest[j..];
+        return rest[..j];
     }
 
     private static ReadOnlySpan<byte> Field(scoped ref ReadOnlySpan<byte> s, byte sep)
