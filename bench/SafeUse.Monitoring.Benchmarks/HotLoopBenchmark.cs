@@ -7,6 +7,7 @@ namespace SafeUse.Monitoring.Benchmarks;
 /// Needs the data set: <c>bench/monitoring-vs-squidguard.sh</c> writes it to <c>SAFEUSE_BENCH_DATA</c> (default /tmp/safeuse-bench).
 /// </summary>
 [MemoryDiagnoser]
+[InProcess] // in process: the generated-project toolchain does not build from this layout
 public class HotLoopBenchmark
 {
     private MonitoringEngine _engine = null!;
