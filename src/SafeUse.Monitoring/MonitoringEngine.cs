@@ -231,7 +231,7 @@ public sealed class MonitoringEngine
             var rule = Rules.Rules[c.Rule];
             var key = (c.Rule, c.Person);
             bytesState.TryGetValue(key, out var st);
-            if (st.Item1 != c.Window || st.Item2 < 0 && st.Item1 == 0 && false) st = (c.Window, 0);
+            if (st.Item1 != c.Window) st = (c.Window, 0); // a new window starts from zero
             var before = st.Item2;
             var after = before + c.Bytes;
             bytesState[key] = (c.Window, after);

@@ -15,29 +15,53 @@ internal static class MonitorCommand
 
     private static Command CreateRun()
     {
-        var rules = new Option<string>("--rules") { Description = "Rules YAML file.", Required = true };
-        var lists = new Option<string>("--lists") { Description = "squidGuard-format category lists directory.", Required = true };
+        // Options are validated in the action, not by the parser, so that every bad argument exits with 2 (the parser's errors exit with 1).
+        var rules = new Option<string?>("--rules") { Description = "Rules YAML file (required)." };
+        var lists = new Option<string?>("--lists") { Description = "squidGuard-format category lists directory (required)." };
         var people = new Option<string?>("--people") { Description = "People CSV: user,role,name,school." };
         var ipMap = new Option<string?>("--ip-map") { Description = "IP map CSV: ip,user,from,to." };
         var format = new Option<string>("--format") { Description = "auto|squid|squid-common|squid-combined|e2guardian|bind|unbound|dnsmasq", DefaultValueFactory = _ => "auto" };
-        var year = new Option<int?>("--year") { Description = "Year for syslog-style times without one (default: this year)." };
-        var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => 1 };
+        var year = new Option<string?>("--year") { Description = "Year for syslog-style times without one (default: this year)." };
+        var threads = new Option<string?>("--threads") { Description = "Worker threads (default 1)." };
         var output = new Option<string?>("--out") { Description = "Hits as JSON lines (default: standard output)." };
         var summaryPath = new Option<string?>("--summary") { Description = "Summary JSON file." };
-        var logs = new Argument<string[]>("LOG") { Description = "Log files (plain or .gz), or - for standard input.", Arity = ArgumentArity.OneOrMore };
+        var logs = new Argument<string[]>("LOG") { Description = "Log files (plain or .gz), or - for standard input.", Arity = ArgumentArity.ZeroOrMore };
 
-        var run = new Command("run", "Classify log lines and write rule hits.");
+        var run = new Command("run", "Classify log lines and write rule hits.") { TreatUnmatchedTokensAsErrors = false };
         foreach (var o in new Option[] { rules, lists, people, ipMap, format, year, threads, output, summaryPath }) run.Options.Add(o);
         run.Arguments.Add(logs);
         run.SetAction((parseResult, ct) =>
         {
-            var code = Execute(
-                parseResult.GetValue(rules)!, parseResult.GetValue(lists)!, parseResult.GetValue(people), parseResult.GetValue(ipMap),
-                parseResult.GetValue(format) ?? "auto", parseResult.GetValue(year), parseResult.GetValue(threads),
-                parseResult.GetValue(output), parseResult.GetValue(summaryPath), parseResult.GetValue(logs) ?? [], ct);
+            var unmatched = parseResult.UnmatchedTokens.Where(t => t.StartsWith("--", StringComparison.Ordinal)).ToList();
+            if (unmatched.Count > 0) return Task.FromResult(Bad($"{unmatched[0]}: unknown option"));
+            var rulesPath = parseResult.GetValue(rules);
+            var listsDir = parseResult.GetValue(lists);
+            if (string.IsNullOrEmpty(rulesPath)) return Task.FromResult(Bad("--rules: required"));
+            if (string.IsNullOrEmpty(listsDir)) return Task.FromResult(Bad("--lists: required"));
+            var threadCount = 1;
+            if (parseResult.GetValue(threads) is { } t && (!int.TryParse(t, out threadCount) || threadCount < 1 || threadCount > 256))
+                return Task.FromResult(Bad($"--threads: '{t}' is not a number from 1 to 256"));
+            int? yearValue = null;
+            if (parseResult.GetValue(year) is { } y)
+            {
+                if (!int.TryParse(y, out var yv) || yv < 1970 || yv > 9999) return Task.FromResult(Bad($"--year: '{y}' is not a year"));
+                yearValue = yv;
+            }
+            var files = (parseResult.GetValue(logs) ?? []).Concat(parseResult.UnmatchedTokens.Where(t => !t.StartsWith("--", StringComparison.Ordinal))).ToArray();
+            if (files.Length == 0) return Task.FromResult(Bad("LOG: at least one log file (or -) is required"));
+            if (files.FirstOrDefault(f => f.StartsWith("--", StringComparison.Ordinal)) is { } unknown) return Task.FromResult(Bad($"{unknown}: unknown option"));
+            var code = Execute(rulesPath, listsDir, parseResult.GetValue(people), parseResult.GetValue(ipMap),
+                parseResult.GetValue(format) ?? "auto", yearValue, threadCount,
+                parseResult.GetValue(output), parseResult.GetValue(summaryPath), files, ct);
             return Task.FromResult(code);
         });
         return run;
+    }
+
+    private static int Bad(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
     }
 
     private static int Execute(string rulesPath, string listsDir, string? peoplePath, string? ipMapPath, string format, int? year,
@@ -58,7 +82,6 @@ internal static class MonitorCommand
                 Console.Error.WriteLine($"--format: unknown format '{format}'");
                 return 2;
         }
-        if (threads < 1 || threads > 256) { Console.Error.WriteLine("--threads: must be 1 to 256"); return 2; }
         foreach (var log in logs)
         {
             if (log != "-" && !File.Exists(log)) { Console.Error.WriteLine($"{log}: LOG: file not found"); return 2; }
