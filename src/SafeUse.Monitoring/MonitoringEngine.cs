@@ -142,6 +142,7 @@ public sealed class MonitoringEngine
         var mergeWorker = new Worker(this);
         var workers = new ConcurrentBag<Worker>(Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(this)));
         threads = Math.Max(1, threads);
+        var scheduler = threads == 1 ? null : new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
 
         foreach (var input in inputs)
         {
@@ -150,54 +151,61 @@ public sealed class MonitoringEngine
             var nameBytes = Encoding.UTF8.GetBytes(name);
             Parser? parser = null;
             long nextLine = 1;
-            var batch = new List<Chunk>(threads * 2);
             var reader = new ChunkReader(stream, ChunkBytes);
-            while (true)
+            // A pipeline: this thread reads chunks and hands them to at most `threads` workers, and merges results
+            // oldest first, so output stays in log order while the workers never wait for a batch to drain.
+            var pending = new Queue<(Chunk Chunk, Task<ChunkResult> Task)>();
+            var maxPending = threads * 3; // 3 per worker: one running, one queued, one being merged
+            while (reader.Next() is { } chunk)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                batch.Clear();
-                // Two chunks per thread per batch keeps both cores busy while the batch is merged in order.
-                while (batch.Count < (threads == 1 ? 1 : threads * 2) && reader.Next() is { } chunk)
-                {
-                    chunk.FirstLine = nextLine;
-                    nextLine += chunk.LineCount;
-                    batch.Add(chunk);
-                }
-                if (batch.Count == 0) break;
+                chunk.FirstLine = nextLine;
+                nextLine += chunk.LineCount;
                 if (parser is null)
                 {
-                    var detected = LogParsers.Detect(batch[0].Data, format);
-                    parser = LogParsers.ForFormat(format, detected)
-                        ?? throw new MonitoringConfigException(name, 0, "--format", "log format not recognised from the first lines; name it with --format");
+                    var detected = LogParsers.Detect(chunk.Data, format);
+                    parser = LogParsers.ForFormat(format, detected);
+                    if (parser is null)
+                    {
+                        chunk.Dispose();
+                        throw new MonitoringConfigException(name, 0, "--format", "log format not recognised from the first lines; name it with --format");
+                    }
                 }
-                var results = new ChunkResult[batch.Count];
-                if (threads == 1 || batch.Count == 1)
+                var p = parser.Value;
+                if (threads == 1)
                 {
                     var w = workers.TryTake(out var w0) ? w0 : new Worker(this);
-                    for (var i = 0; i < batch.Count; i++) results[i] = w.Process(batch[i], parser.Value, nameBytes);
+                    var result = w.Process(chunk, p, nameBytes);
                     workers.Add(w);
+                    Merge(chunk, result, p, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+                    chunk.Dispose();
+                    continue;
                 }
-                else
+                var task = Task.Factory.StartNew(() =>
                 {
-                    Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, i =>
-                    {
-                        var w = workers.TryTake(out var wt) ? wt : new Worker(this);
-                        results[i] = w.Process(batch[i], parser.Value, nameBytes);
-                        workers.Add(w);
-                    });
-                }
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    Merge(batch[i], results[i], parser.Value, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
-                    batch[i].Dispose();
-                }
+                    var w = workers.TryTake(out var wt) ? wt : new Worker(this);
+                    try { return w.Process(chunk, p, nameBytes); }
+                    finally { workers.Add(w); }
+                }, cancellationToken, TaskCreationOptions.None, scheduler!);
+                pending.Enqueue((chunk, task));
+                while (pending.Count >= maxPending) MergeOldest(pending, p, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
             }
+            while (pending.Count > 0) MergeOldest(pending, parser!.Value, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
         }
         output.Flush();
         summary.Hits = hitsPerRule.Sum();
         for (var r = 0; r < hitsPerRule.Length; r++) summary.HitsPerRule.Add((Rules.Rules[r].Id, hitsPerRule[r]));
         summary.Seconds = clock.Elapsed.TotalSeconds;
         return summary;
+    }
+
+    private void MergeOldest(Queue<(Chunk Chunk, Task<ChunkResult> Task)> pending, Parser parser, string name, byte[] nameBytes, RunSummary summary,
+        long[] hitsPerRule, Dictionary<(int, ulong), (long, long)> bytesState, Worker mergeWorker, Stream output)
+    {
+        var (chunk, task) = pending.Dequeue();
+        var result = task.GetAwaiter().GetResult();
+        Merge(chunk, result, parser, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+        chunk.Dispose();
     }
 
     private static Stream Open(string input, Stream? stdin)
