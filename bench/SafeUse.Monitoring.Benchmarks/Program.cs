@@ -1,1 +1,9 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using BenchmarkDotNet.Running;
+using SafeUse.Monitoring.Benchmarks;
+
+if (args.Length >= 2 && args[0] == "generate")
+{
+    DataSetGenerator.Generate(args[1]);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(DataSetGenerator).Assembly).Run(args);

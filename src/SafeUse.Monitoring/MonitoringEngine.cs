@@ -1,6 +1,540 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
 namespace SafeUse.Monitoring;
 
-/// <summary>Placeholder until the engine lands.</summary>
-public static class MonitoringEngine
+/// <summary>What a run read, skipped and found.</summary>
+public sealed class RunSummary
 {
+    /// <summary>Lines read, including skipped ones.</summary>
+    public long LinesRead { get; internal set; }
+
+    /// <summary>Lines parsed as requests.</summary>
+    public long LinesParsed { get; internal set; }
+
+    /// <summary>Lines skipped (malformed, not a request, authentication challenges).</summary>
+    public long LinesSkipped { get; internal set; }
+
+    /// <summary>Up to 20 skipped lines: source (<c>file:line</c>) and reason.</summary>
+    public List<(string Source, string Reason)> SkippedExamples { get; } = [];
+
+    /// <summary>Hits in total.</summary>
+    public long Hits { get; internal set; }
+
+    /// <summary>Hits per rule id, in rule order.</summary>
+    public List<(string Rule, long Hits)> HitsPerRule { get; } = [];
+
+    /// <summary>Wall time of the run (lists and rules loading excluded; see <see cref="CategoryLists.LoadTime"/>).</summary>
+    public double Seconds { get; internal set; }
+
+    /// <summary>Lines read per second of <see cref="Seconds"/>.</summary>
+    public double LinesPerSecond => Seconds > 0 ? LinesRead / Seconds : 0;
+
+    /// <summary>Writes the summary as JSON.</summary>
+    public void WriteJson(Stream stream, TimeSpan? listLoadTime = null)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteNumber("linesRead", LinesRead);
+        w.WriteNumber("linesParsed", LinesParsed);
+        w.WriteNumber("linesSkipped", LinesSkipped);
+        w.WriteStartArray("skippedExamples");
+        foreach (var (source, reason) in SkippedExamples)
+        {
+            w.WriteStartObject();
+            w.WriteString("source", source);
+            w.WriteString("reason", reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("hits", Hits);
+        w.WriteStartObject("hitsPerRule");
+        foreach (var (rule, hits) in HitsPerRule) w.WriteNumber(rule, hits);
+        w.WriteEndObject();
+        if (listLoadTime is { } l) w.WriteNumber("listLoadSeconds", Math.Round(l.TotalSeconds, 3));
+        w.WriteNumber("seconds", Math.Round(Seconds, 3));
+        w.WriteNumber("linesPerSecond", Math.Round(LinesPerSecond));
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>
+/// The monitoring engine: reads logs in chunks split at newlines, classifies each line in one pass over its bytes,
+/// applies the rules and writes hits as JSON lines in log order, whatever the thread count.
+/// </summary>
+public sealed class MonitoringEngine
+{
+    private const int ChunkSize = 1 << 20; // 1 MiB: large enough to amortise hand-offs, small enough for cache and memory
+    private const int MaxExamples = 20; // skipped-line examples kept for the summary
+
+    private readonly byte[][] _ruleIds;
+    private readonly byte[]?[] _clauses;
+    private readonly byte[][] _severities;
+    private readonly byte[][] _categoryNames;
+    private readonly bool _allRulesNeedCategories;
+    private readonly UInt128 _ruleExpressionCategories;
+    private readonly bool _anyBytesRule;
+    private readonly bool _anySearchRule;
+
+    /// <summary>Creates an engine from loaded parts.</summary>
+    public MonitoringEngine(RuleSet rules, CategoryLists lists, People? people = null, IpMap? ipMap = null, int? year = null)
+    {
+        Rules = rules;
+        Lists = lists;
+        People = people ?? People.Empty;
+        IpMap = ipMap ?? IpMap.Empty;
+        Year = year ?? DateTime.UtcNow.Year;
+        _ruleIds = rules.Rules.Select(r => Encoding.UTF8.GetBytes(r.Id)).ToArray();
+        _clauses = rules.Rules.Select(r => r.Clause is null ? null : Encoding.UTF8.GetBytes(r.Clause)).ToArray();
+        _severities = rules.Rules.Select(r => Encoding.UTF8.GetBytes(r.Severity.ToString().ToLowerInvariant())).ToArray();
+        _categoryNames = lists.Names.Select(Encoding.UTF8.GetBytes).ToArray();
+        _allRulesNeedCategories = rules.Rules.All(r => r.Categories != UInt128.Zero);
+        foreach (var r in rules.Rules) _ruleExpressionCategories |= (r.Categories | r.ExceptCategories) & lists.ExpressionCategories;
+        _anyBytesRule = rules.Rules.Any(r => r.BytesOver > 0);
+        _anySearchRule = rules.Rules.Any(r => r.SearchTerms is not null);
+    }
+
+    /// <summary>The rules.</summary>
+    public RuleSet Rules { get; }
+
+    /// <summary>Read size; tests make it tiny to put lines across buffer and chunk boundaries.</summary>
+    internal int ChunkBytes { get; set; } = ChunkSize;
+
+    /// <summary>The category lists.</summary>
+    public CategoryLists Lists { get; }
+
+    /// <summary>The people.</summary>
+    public People People { get; }
+
+    /// <summary>The IP map.</summary>
+    public IpMap IpMap { get; }
+
+    /// <summary>The year for syslog-style times that carry none.</summary>
+    public int Year { get; }
+
+    /// <summary>Loads lists, rules, people and the IP map from files.</summary>
+    /// <exception cref="MonitoringConfigException">Any of them is invalid.</exception>
+    public static MonitoringEngine Load(string rulesPath, string listsDirectory, string? peoplePath = null, string? ipMapPath = null, int? year = null)
+    {
+        var lists = CategoryLists.Load(listsDirectory);
+        var rules = RuleSet.Load(rulesPath, lists);
+        var people = peoplePath is null ? null : People.Load(peoplePath);
+        var map = ipMapPath is null ? null : IpMap.Load(ipMapPath, rules.TimeZone);
+        return new MonitoringEngine(rules, lists, people, map, year);
+    }
+
+    /// <summary>
+    /// Runs over <paramref name="inputs"/> (paths, <c>.gz</c> recognised by content, or <c>-</c> for
+    /// <paramref name="stdin"/>), writing hits to <paramref name="output"/>.
+    /// </summary>
+    /// <exception cref="MonitoringConfigException">A file's format cannot be recognised.</exception>
+    public RunSummary Run(IReadOnlyList<string> inputs, Stream output, LogFormat format = LogFormat.Auto, int threads = 1,
+        Stream? stdin = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var summary = new RunSummary();
+        var hitsPerRule = new long[Rules.Rules.Count];
+        var bytesState = new Dictionary<(int Rule, ulong Person), (long Window, long Total)>();
+        var mergeWorker = new Worker(this);
+        var workers = new ConcurrentBag<Worker>(Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(this)));
+        threads = Math.Max(1, threads);
+        var scheduler = threads == 1 ? null : new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
+
+        foreach (var input in inputs)
+        {
+            using var stream = Open(input, stdin);
+            var name = input;
+            var nameBytes = Encoding.UTF8.GetBytes(name);
+            Parser? parser = null;
+            long nextLine = 1;
+            var reader = new ChunkReader(stream, ChunkBytes);
+            // A pipeline: this thread reads chunks and hands them to at most `threads` workers, and merges results
+            // oldest first, so output stays in log order while the workers never wait for a batch to drain.
+            var pending = new Queue<(Chunk Chunk, Task<ChunkResult> Task)>();
+            var maxPending = threads * 3; // 3 per worker: one running, one queued, one being merged
+            while (reader.Next() is { } chunk)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                chunk.FirstLine = nextLine;
+                nextLine += chunk.LineCount;
+                if (parser is null)
+                {
+                    var detected = LogParsers.Detect(chunk.Data, format);
+                    parser = LogParsers.ForFormat(format, detected);
+                    if (parser is null)
+                    {
+                        chunk.Dispose();
+                        throw new MonitoringConfigException(name, 0, "--format", "log format not recognised from the first lines; name it with --format");
+                    }
+                }
+                var p = parser.Value;
+                if (threads == 1)
+                {
+                    var w = workers.TryTake(out var w0) ? w0 : new Worker(this);
+                    var result = w.Process(chunk, p, nameBytes);
+                    workers.Add(w);
+                    Merge(chunk, result, p, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+                    chunk.Dispose();
+                    continue;
+                }
+                var task = Task.Factory.StartNew(() =>
+                {
+                    var w = workers.TryTake(out var wt) ? wt : new Worker(this);
+                    try { return w.Process(chunk, p, nameBytes); }
+                    finally { workers.Add(w); }
+                }, cancellationToken, TaskCreationOptions.None, scheduler!);
+                pending.Enqueue((chunk, task));
+                while (pending.Count >= maxPending) MergeOldest(pending, p, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+            }
+            while (pending.Count > 0) MergeOldest(pending, parser!.Value, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+        }
+        output.Flush();
+        summary.Hits = hitsPerRule.Sum();
+        for (var r = 0; r < hitsPerRule.Length; r++) summary.HitsPerRule.Add((Rules.Rules[r].Id, hitsPerRule[r]));
+        summary.Seconds = clock.Elapsed.TotalSeconds;
+        return summary;
+    }
+
+    private void MergeOldest(Queue<(Chunk Chunk, Task<ChunkResult> Task)> pending, Parser parser, string name, byte[] nameBytes, RunSummary summary,
+        long[] hitsPerRule, Dictionary<(int, ulong), (long, long)> bytesState, Worker mergeWorker, Stream output)
+    {
+        var (chunk, task) = pending.Dequeue();
+        var result = task.GetAwaiter().GetResult();
+        Merge(chunk, result, parser, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+        chunk.Dispose();
+    }
+
+    private static Stream Open(string input, Stream? stdin)
+    {
+        Stream s = input == "-" ? stdin ?? Console.OpenStandardInput() : new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        if (input != "-" && s.Length >= 2)
+        {
+            Span<byte> magic = stackalloc byte[2];
+            s.ReadExactly(magic);
+            s.Position = 0;
+            if (magic[0] == 0x1F && magic[1] == 0x8B) return new GZipStream(s, CompressionMode.Decompress); // gzip magic
+        }
+        return s;
+    }
+
+    private void Merge(Chunk chunk, ChunkResult result, Parser parser, string name, byte[] nameBytes, RunSummary summary, long[] hitsPerRule,
+        Dictionary<(int, ulong), (long, long)> bytesState, Worker mergeWorker, Stream output)
+    {
+        summary.LinesRead += result.Read;
+        summary.LinesParsed += result.Parsed;
+        summary.LinesSkipped += result.Read - result.Parsed;
+        foreach (var (line, reason) in result.Examples)
+            if (summary.SkippedExamples.Count < MaxExamples) summary.SkippedExamples.Add(($"{name}:{line}", reason));
+        for (var r = 0; r < hitsPerRule.Length; r++) hitsPerRule[r] += result.Hits[r];
+        var written = result.Output.Written;
+        var pos = 0;
+        foreach (var c in result.Candidates)
+        {
+            output.Write(written[pos..c.OutputPosition]);
+            pos = c.OutputPosition;
+            var rule = Rules.Rules[c.Rule];
+            var key = (c.Rule, c.Person);
+            bytesState.TryGetValue(key, out var st);
+            if (st.Item1 != c.Window) st = (c.Window, 0); // a new window starts from zero
+            var before = st.Item2;
+            var after = before + c.Bytes;
+            bytesState[key] = (c.Window, after);
+            if (before <= rule.BytesOver && after > rule.BytesOver)
+            {
+                hitsPerRule[c.Rule]++;
+                mergeWorker.Output.Clear();
+                mergeWorker.RenderAgain(chunk.Data.Slice(c.LineOffset, c.LineLength), c.LineNumber, parser, nameBytes, c.Rule);
+                output.Write(mergeWorker.Output.Written);
+            }
+        }
+        output.Write(written[pos..]);
+        result.Output.Clear();
+        Sinks.Add(result.Output);
+    }
+
+    /// <summary>Output buffers reused across chunks, so they grow once rather than per chunk.</summary>
+    private static readonly ConcurrentBag<JsonSink> Sinks = [];
+
+    internal struct Candidate
+    {
+        public int OutputPosition;
+        public int Rule;
+        public ulong Person;
+        public long Window;
+        public long Bytes;
+        public int LineOffset;
+        public int LineLength;
+        public long LineNumber;
+    }
+
+    internal sealed class ChunkResult
+    {
+        public long Read, Parsed;
+        public List<(long Line, string Reason)> Examples = [];
+        public long[] Hits = [];
+        public JsonSink Output = Sinks.TryTake(out var sink) ? sink : new JsonSink();
+        public List<Candidate> Candidates = [];
+    }
+
+    /// <summary>Per-thread state: scratch buffers and a time-zone cache.</summary>
+    internal sealed class Worker
+    {
+        private readonly MonitoringEngine _e;
+        private readonly LocalClock _clock;
+        private readonly byte[] _host = new byte[1024]; // DNS names are at most 253 bytes; longer "hosts" are skipped
+        private ChunkResult _result = new();
+
+        public Worker(MonitoringEngine engine)
+        {
+            _e = engine;
+            _clock = new LocalClock(engine.Rules.TimeZone);
+        }
+
+        public JsonSink Output => _result.Output;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public ChunkResult Process(Chunk chunk, Parser parser, byte[] name)
+        {
+            _result = new ChunkResult { Hits = new long[_e.Rules.Rules.Count] };
+            var data = chunk.Data;
+            var offset = 0;
+            var lineNo = chunk.FirstLine;
+            while (offset < data.Length)
+            {
+                var rest = data[offset..];
+                var nl = rest.IndexOf((byte)'\n');
+                var len = nl < 0 ? rest.Length : nl;
+                ProcessLine(rest[..len], offset, lineNo, parser, name, -1);
+                offset += nl < 0 ? rest.Length : nl + 1;
+                lineNo++;
+            }
+            return _result;
+        }
+
+        public void RenderAgain(ReadOnlySpan<byte> line, long lineNo, Parser parser, byte[] name, int onlyRule)
+        {
+            var saved = _result;
+            var temp = new ChunkResult { Hits = new long[_e.Rules.Rules.Count], Output = saved.Output };
+            _result = temp;
+            ProcessLine(line, 0, lineNo, parser, name, onlyRule);
+            _result = saved;
+        }
+
+        private void Skip(long lineNo, string reason)
+        {
+            if (_result.Examples.Count < MaxExamples) _result.Examples.Add((lineNo, reason));
+        }
+
+        /// <summary>The hot path: parse, classify, apply rules. <paramref name="onlyRule"/> re-renders one bytes-over hit.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ProcessLine(ReadOnlySpan<byte> line, int offset, long lineNo, Parser parser, byte[] name, int onlyRule)
+        {
+            var res = _result;
+            if (onlyRule < 0) res.Read++;
+            if (!line.IsEmpty && line[^1] == '\r') line = line[..^1];
+            if (line.IsEmpty) { Skip(lineNo, "empty line"); return; }
+            var l = new LogLine();
+            var reason = LogParsers.Parse(parser, line, _clock, _e.Year, ref l);
+            if (reason is not null) { Skip(lineNo, reason); return; }
+            if (!LogParsers.SplitUrl(l.Url, _host, out var hostLength, out var pathAndQuery, out var hasPath)) { Skip(lineNo, LogParsers.ReasonUrl); return; }
+            if (onlyRule < 0) res.Parsed++;
+            var host = _host.AsSpan(0, hostLength);
+            var path = pathAndQuery;
+            var q = path.IndexOfAny((byte)'?', (byte)'#');
+            if (q >= 0) path = path[..q];
+
+            var lists = _e.Lists;
+            var mask = lists.ClassifyHost(host);
+            if (hasPath) mask |= lists.ClassifyUrl(host, path);
+            var evaluatedExpressions = _e._ruleExpressionCategories;
+            if (evaluatedExpressions != UInt128.Zero) mask |= lists.ClassifyExpressions(l.Url, evaluatedExpressions);
+            if (mask == UInt128.Zero && _e._allRulesNeedCategories) return;
+
+            // Lazily computed per line.
+            var attributed = false;
+            var userResolved = false;
+            ReadOnlySpan<byte> user = default;
+            string? mappedUser = null;
+            Person? person = null;
+            long localMs = 0;
+            var haveLocal = false;
+            string? search = null;
+            var haveSearch = false;
+
+            var rules = _e.Rules.Rules;
+            for (var ri = 0; ri < rules.Count; ri++)
+            {
+                if (onlyRule >= 0 && ri != onlyRule) continue;
+                var r = rules[ri];
+                if (r.Categories != UInt128.Zero && (mask & r.Categories) == UInt128.Zero) continue;
+                if ((mask & r.ExceptCategories) != UInt128.Zero) continue;
+                if (!userResolved) { ResolveUser(ref l, ref user, ref mappedUser, ref person, ref attributed); userResolved = true; }
+                if (!r.WhoAny)
+                {
+                    var ok = (!attributed && r.WhoUnattributed) || (person is not null && r.WhoRoles.Contains(person.Role));
+                    if (!ok) continue;
+                }
+                if (r.PeriodIndex >= 0 || r.BytesOver > 0)
+                {
+                    if (!haveLocal) { localMs = _clock.ToLocal(l.TimeMs); haveLocal = true; }
+                    if (r.PeriodIndex >= 0 && !_e.Rules.InPeriod(r.PeriodIndex, localMs)) continue;
+                }
+                if (r.SearchTerms is not null || onlyRule >= 0)
+                {
+                    if (!haveSearch) { search = hasPath ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
+                    if (r.SearchTerms is not null)
+                    {
+                        if (search is null) continue;
+                        var found = false;
+                        foreach (var t in r.SearchTerms) if (SearchText.ContainsPhrase(search, t)) { found = true; break; }
+                        if (!found) continue;
+                    }
+                }
+                if (r.BytesOver > 0 && onlyRule < 0)
+                {
+                    var personKey = attributed
+                        ? Hashing.Forward(People.StripUser(user))
+                        : Hashing.Forward(l.Ip, Hashing.Step(Hashing.Seed, (byte)'#')); // '#' keeps IP keys apart from user names
+                    res.Candidates.Add(new Candidate
+                    {
+                        OutputPosition = res.Output.Length, Rule = ri, Person = personKey, Window = Window(localMs, r.Within),
+                        Bytes = l.Bytes, LineOffset = offset, LineLength = line.Length, LineNumber = lineNo,
+                    });
+                    continue;
+                }
+                if (!haveSearch) { search = hasPath ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
+                var all = mask | lists.ClassifyExpressions(l.Url, lists.ExpressionCategories & ~evaluatedExpressions);
+                evaluatedExpressions = lists.ExpressionCategories;
+                mask = all;
+                res.Hits[ri]++;
+                Render(ref l, host, lineNo, name, attributed ? user : default, mappedUser, person, mask, ri, search);
+            }
+        }
+
+        private void ResolveUser(ref LogLine l, ref ReadOnlySpan<byte> user, ref string? mappedUser, ref Person? person, ref bool attributed)
+        {
+            user = l.User;
+            if (user.IsEmpty || user.SequenceEqual("-"u8))
+            {
+                user = _e.IpMap.Find(l.Ip, l.TimeMs, out mappedUser);
+            }
+            attributed = !user.IsEmpty;
+            person = attributed ? _e.People.Find(user) : null;
+        }
+
+        private static long Window(long localMs, TimeSpan within)
+        {
+            const long DayMs = 86_400_000; // milliseconds per day
+            var w = (long)within.TotalMilliseconds;
+            var day = localMs >= 0 ? localMs / DayMs : (localMs - DayMs + 1) / DayMs;
+            if (w >= DayMs) return (day * DayMs) / w; // whole days: windows of whole days from 1970-01-01 local
+            var inDay = localMs - day * DayMs;
+            return day * (DayMs / w + 1) + inDay / w;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void Render(ref LogLine l, ReadOnlySpan<byte> host, long lineNo, byte[] name, ReadOnlySpan<byte> user, string? mappedUser,
+            Person? person, UInt128 mask, int rule, string? search)
+        {
+            var o = _result.Output;
+            o.Raw("{\"time\":\""u8);
+            o.Time(l.TimeMs);
+            o.Raw("\",\"source\":"u8);
+            o.String(name, closeQuote: false);
+            o.Raw(":"u8);
+            o.Long(lineNo);
+            o.Raw("\""u8);
+            o.Raw(",\"user\":"u8);
+            if (user.IsEmpty) o.Raw("null"u8); else o.String(user);
+            o.Raw(",\"role\":"u8);
+            if (person is null) o.Raw("null"u8); else o.String(person.RoleUtf8);
+            o.Raw(",\"ip\":"u8);
+            o.String(l.Ip);
+            o.Raw(",\"host\":"u8);
+            o.String(host);
+            o.Raw(",\"url\":"u8);
+            o.String(l.Url);
+            o.Raw(",\"categories\":["u8);
+            var first = true;
+            for (var c = 0; c < _e._categoryNames.Length; c++)
+            {
+                if ((mask & (UInt128.One << c)) == UInt128.Zero) continue;
+                if (!first) o.Raw(","u8);
+                first = false;
+                o.String(_e._categoryNames[c]);
+            }
+            o.Raw("],\"rule\":"u8);
+            o.String(_e._ruleIds[rule]);
+            o.Raw(",\"clause\":"u8);
+            if (_e._clauses[rule] is { } clause) o.String(clause); else o.Raw("null"u8);
+            o.Raw(",\"severity\":"u8);
+            o.String(_e._severities[rule]);
+            o.Raw(",\"search\":"u8);
+            o.String(search);
+            o.Raw("}\n"u8);
+            _ = mappedUser;
+        }
+    }
+
+    /// <summary>A block of whole lines (the last may lack its newline at end of input), in a pooled buffer.</summary>
+    internal sealed class Chunk(byte[] buffer, int length, int lineCount) : IDisposable
+    {
+        public ReadOnlySpan<byte> Data => buffer.AsSpan(0, length);
+        public int LineCount { get; } = lineCount;
+        public long FirstLine { get; set; }
+        public void Dispose() => ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    /// <summary>Reads a stream into chunks that end at a newline; a line split across reads is carried over.</summary>
+    internal sealed class ChunkReader(Stream stream, int chunkSize = ChunkSize)
+    {
+        private byte[] _carry = [];
+        private int _carryLength;
+        private bool _eof;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public Chunk? Next()
+        {
+            if (_eof && _carryLength == 0) return null;
+            var size = Math.Max(chunkSize, _carryLength * 2);
+            var buf = ArrayPool<byte>.Shared.Rent(size);
+            _carry.AsSpan(0, _carryLength).CopyTo(buf);
+            var filled = _carryLength;
+            _carryLength = 0;
+            while (true)
+            {
+                while (!_eof && filled < buf.Length)
+                {
+                    var n = stream.Read(buf, filled, buf.Length - filled);
+                    if (n == 0) _eof = true;
+                    filled += n;
+                }
+                var last = buf.AsSpan(0, filled).LastIndexOf((byte)'\n');
+                if (last >= 0 || _eof)
+                {
+                    var end = _eof ? filled : last + 1;
+                    var rest = filled - end;
+                    if (rest > 0)
+                    {
+                        if (_carry.Length < rest) _carry = new byte[Math.Max(rest, chunkSize)];
+                        buf.AsSpan(end, rest).CopyTo(_carry);
+                    }
+                    _carryLength = rest;
+                    if (end == 0) { ArrayPool<byte>.Shared.Return(buf); return null; }
+                    var lines = buf.AsSpan(0, end).Count((byte)'\n');
+                    if (buf[end - 1] != '\n') lines++;
+                    return new Chunk(buf, end, lines);
+                }
+                // One line longer than the buffer: grow and keep reading.
+                var bigger = ArrayPool<byte>.Shared.Rent(buf.Length * 2);
+                buf.AsSpan(0, filled).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buf);
+                buf = bigger;
+            }
+        }
+    }
 }

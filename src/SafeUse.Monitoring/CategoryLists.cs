@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SafeUse.Monitoring;
+
+/// <summary>
+/// Category lists in the squidGuard directory format: <c>DIR/&lt;category&gt;/{domains,urls,expressions}</c>.
+/// Up to 128 categories; a request's categories are a 128-bit mask.
+/// </summary>
+public sealed class CategoryLists
+{
+    /// <summary>The most categories one engine handles (bits of the mask).</summary>
+    public const int MaxCategories = 128;
+
+    private readonly ByteKeyTable[] _domains; // two shards by the hash's top bit, loaded in parallel
+    private readonly ByteKeyTable _urls;
+    private readonly HashSet<ulong> _urlHosts = [];
+    private readonly bool _singleLabelKeys;
+    private readonly ulong[] _urlHostFilter = new ulong[1 << 14]; // 2^20 bits (128 KB) in front of the URL host set
+    private readonly (Regex Regex, UInt128 Bit)[] _expressions;
+
+    private CategoryLists(string[] names, ByteKeyTable[] domains, ByteKeyTable urls, HashSet<ulong> urlHosts,
+        (Regex, UInt128)[] expressions, UInt128 expressionCategories, TimeSpan loadTime)
+    {
+        Names = names;
+        _domains = domains;
+        _urls = urls;
+        _urlHosts = urlHosts;
+        _singleLabelKeys = domains[0].HasSingleLabelKeys || domains[1].HasSingleLabelKeys;
+        foreach (var h in urlHosts) _urlHostFilter[(h >> 6) & ((1 << 14) - 1)] |= 1UL << (int)h;
+        _expressions = expressions;
+        ExpressionCategories = expressionCategories;
+        LoadTime = loadTime;
+    }
+
+    /// <summary>Category names, in bit order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>How many distinct domain entries were loaded.</summary>
+    public int DomainCount => _domains[0].Count + _domains[1].Count;
+
+    /// <summary>How many distinct URL entries were loaded.</summary>
+    public int UrlCount => _urls.Count;
+
+    /// <summary>Time taken by <see cref="Load"/>.</summary>
+    public TimeSpan LoadTime { get; }
+
+    /// <summary>Categories that have an <c>expressions</c> file.</summary>
+    public UInt128 ExpressionCategories { get; }
+
+    /// <summary>The bit of category <paramref name="name"/>, or zero when there is none.</summary>
+    public UInt128 BitOf(string name)
+    {
+        for (var i = 0; i < Names.Count; i++)
+            if (string.Equals(Names[i], name, StringComparison.Ordinal)) return UInt128.One << i;
+        return UInt128.Zero;
+    }
+
+    /// <summary>Loads every category folder of <paramref name="directory"/>, following symbolic links.</summary>
+    /// <exception cref="MonitoringConfigException">A folder or entry is invalid (file, line and field named).</exception>
+    public static CategoryLists Load(string directory)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!Directory.Exists(directory)) throw new MonitoringConfigException(directory, 0, "--lists", "directory not found");
+        var dirs = Directory.GetDirectories(directory).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();
+        if (dirs.Length > MaxCategories)
+            throw new MonitoringConfigException(directory, 0, "--lists", $"{dirs.Length} categories; at most {MaxCategories} are supported");
+        var names = dirs.Select(d => Path.GetFileName(d)!).ToArray();
+
+        // Aliases (UT1's porn -> adult) resolve to the same folder: load it once and copy the bit.
+        var real = new Dictionary<string, int>(StringComparer.Ordinal);
+        var aliases = new List<(int From, int To)>();
+        var fileData = new List<(int Category, string Kind, string Path, byte[] Bytes)>();
+        long domainLines = 0, urlLines = 0;
+        for (var c = 0; c < dirs.Length; c++)
+        {
+            var info = new DirectoryInfo(dirs[c]);
+            var target = info.ResolveLinkTarget(true)?.FullName ?? info.FullName;
+            if (real.TryGetValue(target, out var first)) { aliases.Add((first, c)); continue; }
+            real[target] = c;
+            foreach (var kind in new[] { "domains", "urls", "expressions" })
+            {
+                var path = Path.Combine(dirs[c], kind);
+                if (!File.Exists(path)) continue;
+                var bytes = File.ReadAllBytes(path);
+                var lines = bytes.AsSpan().Count((byte)'\n') + 1;
+                if (kind == "domains") domainLines += lines; else if (kind == "urls") urlLines += lines;
+                fileData.Add((c, kind, path, bytes));
+            }
+        }
+
+        var domains = new[] { new ByteKeyTable((int)Math.Min(int.MaxValue / 8, domainLines / 2)), new ByteKeyTable((int)Math.Min(int.MaxValue / 8, domainLines / 2)) };
+        var urls = new ByteKeyTable((int)Math.Min(int.MaxValue / 4, urlLines));
+        var urlHosts = new HashSet<ulong>();
+        var expressions = new List<(Regex, UInt128)>();
+        UInt128 expressionCategories = UInt128.Zero;
+        var scratch = new byte[4096]; // longer than any sane list entry; longer ones are rejected
+        foreach (var (category, kind, path, bytes) in fileData)
+        {
+            if (kind != "expressions") continue;
+            var bit = UInt128.One << category;
+            var regex = LoadExpressions(path, bytes);
+            if (regex is not null) { expressions.Add((regex, bit)); expressionCategories |= bit; }
+        }
+        foreach (var (category, kind, path, bytes) in fileData)
+            if (kind == "urls") LoadEntries(path, kind, bytes, UInt128.One << category, null, -1, urls, urlHosts, scratch);
+        try
+        {
+            // Each shard's thread reads every domains file and inserts the entries whose hash falls in its shard.
+            Parallel.For(0, 2, shard =>
+            {
+                var own = new byte[4096];
+                foreach (var (category, kind, path, bytes) in fileData)
+                    if (kind == "domains") LoadEntries(path, kind, bytes, UInt128.One << category, domains[shard], shard, urls, urlHosts, own);
+            });
+        }
+        catch (AggregateException e) when (e.InnerException is MonitoringConfigException m)
+        {
+            throw new MonitoringConfigException(m.File, m.Line, m.Field, m.Message[(m.Message.IndexOf(": " + m.Field + ": ", StringComparison.Ordinal) + m.Field.Length + 4)..]);
+        }
+        foreach (var (from, to) in aliases)
+        {
+            var fromBit = UInt128.One << from;
+            var toBit = UInt128.One << to;
+            domains[0].Alias(fromBit, toBit);
+            domains[1].Alias(fromBit, toBit);
+            urls.Alias(fromBit, toBit);
+            var n = expressions.Count;
+            for (var i = 0; i < n; i++)
+                if (expressions[i].Item2 == fromBit) { expressions.Add((expressions[i].Item1, toBit)); expressionCategories |= toBit; }
+        }
+        domains[0].Seal();
+        domains[1].Seal();
+        urls.Seal();
+        return new CategoryLists(names, domains, urls, urlHosts, [.. expressions], expressionCategories, clock.Elapsed);
+    }
+
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LoadEntries(string path, string kind, byte[] bytes, UInt128 bit, ByteKeyTable? domains, int shard, ByteKeyTable urls, HashSet<ulong> urlHosts, byte[] scratch)
+    {
+        var span = bytes.AsSpan();
+        var lineNo = 0;
+        while (!span.IsEmpty)
+        {
+            lineNo++;
+            var nl = span.IndexOf((byte)'\n');
+            var line = nl < 0 ? span : span[..nl];
+            span = nl < 0 ? default : span[(nl + 1)..];
+            line = line.Trim(" \t\r"u8);
+            if (line.IsEmpty || line[0] == '#') continue;
+            if (line.Length > scratch.Length) throw new MonitoringConfigException(path, lineNo, kind, "entry longer than 4096 bytes");
+            for (var i = 0; i < line.Length; i++)
+            {
+                var b = line[i];
+                if (b <= ' ' || b == 0x7F) throw new MonitoringConfigException(path, lineNo, kind, "entry contains a space or control character");
+                scratch[i] = Hashing.Lower(b);
+            }
+            var entry = scratch.AsSpan(0, line.Length);
+            if (kind == "domains")
+            {
+                entry = entry.Trim((byte)'.');
+                if (entry.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "empty domain");
+                var h = Hashing.Backward(entry);
+                if ((int)(h >> 63) == shard) domains!.Add(entry, h, bit);
+            }
+            else
+            {
+                NormaliseUrlEntry(entry, out var host, out var urlPath);
+                if (host.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "URL entry has no host");
+                var hostHash = Hashing.Forward(host);
+                urlHosts.Add(hostHash);
+                // The key is host bytes then path bytes; paths start with '/', hosts never contain one.
+                var keyLength = host.Length + urlPath.Length;
+                var key = new byte[keyLength];
+                host.CopyTo(key);
+                urlPath.CopyTo(key.AsSpan(host.Length));
+                urls.Add(key, Hashing.Forward(urlPath, hostHash), bit);
+            }
+        }
+    }
+
+    private static Regex? LoadExpressions(string path, byte[] bytes)
+    {
+        var text = Encoding.UTF8.GetString(bytes);
+        var parts = new List<string>();
+        var lineNo = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNo++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            try
+            {
+                // Validate each expression alone so the error names its line.
+                _ = new Regex(line, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                throw new MonitoringConfigException(path, lineNo, "expressions", e.Message);
+            }
+            parts.Add("(?:" + line + ")");
+        }
+        return parts.Count == 0 ? null
+            : new Regex(string.Join('|', parts), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    }
+
+    /// <summary>
+    /// Splits a lower-cased URL entry into host and path: scheme and <c>:port</c> removed, a leading
+    /// <c>www|web|ftp</c> plus digits and a dot removed, trailing slashes removed.
+    /// </summary>
+    internal static void NormaliseUrlEntry(ReadOnlySpan<byte> entry, out ReadOnlySpan<byte> host, out ReadOnlySpan<byte> path)
+    {
+        var scheme = entry.IndexOf("://"u8);
+        if (scheme >= 0) entry = entry[(scheme + 3)..];
+        var slash = entry.IndexOf((byte)'/');
+        host = slash < 0 ? entry : entry[..slash];
+        path = slash < 0 ? default : entry[slash..];
+        var colon = host.IndexOf((byte)':');
+        if (colon >= 0) host = host[..colon];
+        host = StripWwwPrefix(host.TrimEnd((byte)'.'));
+        while (!path.IsEmpty && path[^1] == '/') path = path[..^1];
+    }
+
+    /// <summary>Removes a leading <c>www</c>, <c>web</c> or <c>ftp</c> followed by digits and a dot.</summary>
+    internal static ReadOnlySpan<byte> StripWwwPrefix(ReadOnlySpan<byte> host)
+    {
+        if (host.Length < 4) return host;
+        var p = host[..3];
+        if (!Hashing.EqualsLowered("www"u8, p) && !Hashing.EqualsLowered("web"u8, p) && !Hashing.EqualsLowered("ftp"u8, p)) return host;
+        var i = 3;
+        while (i < host.Length && (uint)(host[i] - '0') <= 9) i++;
+        return i < host.Length - 1 && host[i] == '.' ? host[(i + 1)..] : host;
+    }
+
+    /// <summary>Domain categories of <paramref name="host"/>: the host or any suffix of it starting after a dot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public UInt128 ClassifyHost(ReadOnlySpan<byte> host)
+    {
+        var result = UInt128.Zero;
+        var h = Hashing.Seed;
+        // Single-label suffixes ("com") are looked up only when some entry has no dot.
+        var seenDot = _singleLabelKeys;
+        for (var i = host.Length - 1; i >= 0; i--)
+        {
+            var b = host[i];
+            h = Hashing.Step(h, b);
+            if (i == 0 || host[i - 1] == '.')
+            {
+                if (seenDot) result |= _domains[(int)(h >> 63)].Find(host[i..], h);
+                seenDot = true;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>URL-list categories of a request with <paramref name="host"/> and <paramref name="path"/> (no query).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public UInt128 ClassifyUrl(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path)
+    {
+        if (_urls.Count == 0) return UInt128.Zero;
+        host = StripWwwPrefix(host);
+        var h = Hashing.Forward(host);
+        if ((_urlHostFilter[(h >> 6) & ((1 << 14) - 1)] & (1UL << (int)h)) == 0 || !_urlHosts.Contains(h)) return UInt128.Zero;
+        Span<byte> key = stackalloc byte[1024]; // 1024: longer request paths are matched on their first 1 KB minus the host
+        var result = UInt128.Zero;
+        var limit = Math.Min(path.Length, key.Length - host.Length);
+        if (limit < 0) return UInt128.Zero;
+        host.CopyTo(key);
+        for (var i = 0; i <= limit; i++)
+        {
+            if (i == path.Length || path[i] == '/')
+                result |= _urls.Find(key[..(host.Length + i)], h);
+            if (i < limit)
+            {
+                key[host.Length + i] = path[i];
+                h = Hashing.Step(h, path[i]);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Expression categories (among <paramref name="wanted"/>) of the lower-cased URL.</summary>
+    public UInt128 ClassifyExpressions(ReadOnlySpan<byte> url, UInt128 wanted)
+    {
+        if (_expressions.Length == 0 || (wanted & ExpressionCategories) == UInt128.Zero) return UInt128.Zero;
+        var chars = ArrayPool<char>.Shared.Rent(url.Length);
+        try
+        {
+            var n = Encoding.UTF8.GetChars(url, chars);
+            for (var i = 0; i < n; i++) chars[i] = char.ToLowerInvariant(chars[i]);
+            var text = chars.AsSpan(0, n);
+            var result = UInt128.Zero;
+            foreach (var (regex, bit) in _expressions)
+                if ((wanted & bit) != UInt128.Zero && (result & bit) == UInt128.Zero && regex.IsMatch(text)) result |= bit;
+            return result;
+        }
+        finally { ArrayPool<char>.Shared.Return(chars); }
+    }
+}

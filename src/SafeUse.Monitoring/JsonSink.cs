@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
+
+namespace SafeUse.Monitoring;
+
+/// <summary>A growable UTF-8 byte buffer with just enough JSON writing for hit lines.</summary>
+internal sealed class JsonSink
+{
+    private byte[] _buf = new byte[64 * 1024]; // 64 KB: typical chunk's hits without regrowth
+
+    public int Length { get; set; }
+
+    public ReadOnlySpan<byte> Written => _buf.AsSpan(0, Length);
+
+    public void Clear() => Length = 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Span<byte> Take(int n)
+    {
+        if (Length + n > _buf.Length) Array.Resize(ref _buf, Math.Max(_buf.Length * 2, Length + n));
+        return _buf.AsSpan(Length, n);
+    }
+
+    public void Raw(ReadOnlySpan<byte> s)
+    {
+        s.CopyTo(Take(s.Length));
+        Length += s.Length;
+    }
+
+    public void Long(long v)
+    {
+        v.TryFormat(Take(20), out var n, default, CultureInfo.InvariantCulture); // 20: digits of long.MinValue
+        Length += n;
+    }
+
+    private long _day = long.MinValue;
+    private readonly byte[] _date = new byte[11]; // "yyyy-MM-ddT", cached per day
+
+    /// <summary>Writes <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> for UTC <paramref name="utcMs"/>.</summary>
+    public void Time(long utcMs)
+    {
+        const long DayMs = 86_400_000; // milliseconds per day
+        var day = utcMs >= 0 ? utcMs / DayMs : (utcMs - DayMs + 1) / DayMs;
+        if (day != _day)
+        {
+            _day = day;
+            DateTimeOffset.FromUnixTimeMilliseconds(day * DayMs).UtcDateTime.TryFormat(_date, out _, "yyyy-MM-dd'T'", CultureInfo.InvariantCulture);
+        }
+        var ms = (int)(utcMs - day * DayMs);
+        var t = Take(24); // "yyyy-MM-ddTHH:mm:ss.fffZ"
+        _date.CopyTo(t);
+        Two(t, 11, ms / 3_600_000);
+        t[13] = (byte)':';
+        Two(t, 14, ms / 60_000 % 60);
+        t[16] = (byte)':';
+        Two(t, 17, ms / 1000 % 60);
+        t[19] = (byte)'.';
+        t[20] = (byte)('0' + ms % 1000 / 100);
+        Two(t, 21, ms % 100);
+        t[23] = (byte)'Z';
+        Length += 24;
+    }
+
+    private static void Two(Span<byte> t, int at, int v)
+    {
+        t[at] = (byte)('0' + v / 10);
+        t[at + 1] = (byte)('0' + v % 10);
+    }
+
+    public void String(string? s)
+    {
+        if (s is null) { Raw("null"u8); return; }
+        String(Encoding.UTF8.GetBytes(s));
+    }
+
+    /// <summary>Writes a JSON string; invalid UTF-8 becomes U+FFFD so the output is always valid JSON.</summary>
+    public void String(ReadOnlySpan<byte> s, bool closeQuote = true)
+    {
+        if (!Utf8.IsValid(s))
+        {
+            String(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(s)), closeQuote);
+            return;
+        }
+        Raw("\""u8);
+        var start = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var b = s[i];
+            if (b >= 0x20 && b != '"' && b != '\\') continue;
+            Raw(s[start..i]);
+            start = i + 1;
+            switch (b)
+            {
+                case (byte)'"': Raw("\\\""u8); break;
+                case (byte)'\\': Raw("\\\\"u8); break;
+                case (byte)'\n': Raw("\\n"u8); break;
+                case (byte)'\r': Raw("\\r"u8); break;
+                case (byte)'\t': Raw("\\t"u8); break;
+                default:
+                    Raw("\\u00"u8);
+                    Raw([(byte)"0123456789abcdef"[b >> 4], (byte)"0123456789abcdef"[b & 15]]);
+                    break;
+            }
+        }
+        Raw(s[start..]);
+        if (closeQuote) Raw("\""u8);
+    }
+}
