@@ -64,6 +64,26 @@ public sealed class PolicyDocumentReaderTests
         doc.AllSections().ShouldNotContain(s => s.Heading == "Staff Agreement");
     }
 
+    [Fact]
+    public void A_subtitle_three_cell_metadata_rows_and_a_slip_ending_in_a_note_are_understood()
+    {
+        const string text = "Greenway Academy Trust\n\nSTAFF DIGITAL CONDUCT CODE\n\nCreated\tMarch 2021\tDeputy Head\nApproved\tJuly 2024\tTrust Board\t\n\n"
+            + "1. DEVICES\n\n- Laptops stay in school overnight unless signed out.\n\nSIGN AND RETURN\n- I agree to this code.\nName:\t\nSigned:\t\nDate:\t\nKeep the rest of this booklet for reference\n";
+        var doc = PolicyDocumentReader.Read("code.txt", Encoding.UTF8.GetBytes(text));
+        doc.Title.ShouldBe("Greenway Academy Trust");
+        doc.Sections[0].Paragraphs.ShouldBe(["STAFF DIGITAL CONDUCT CODE"]);
+        doc.Metadata.ShouldBe([new("Created", "March 2021; Deputy Head"), new("Approved", "July 2024; Trust Board")]);
+        doc.Declaration.ShouldBe("SIGN AND RETURN\nI agree to this code.\nName:\nSigned:\nDate:\nKeep the rest of this booklet for reference");
+        doc.AllClauses().Select(c => c.Clause.Text).ShouldBe(["Laptops stay in school overnight unless signed out."]);
+        AssertNothingLost(text, doc);
+        var form = PolicyImport.ToForm(doc);
+        form.Title.ShouldBe("STAFF DIGITAL CONDUCT CODE");
+        form.Approved.ShouldBe("July 2024");
+        form.ApprovalBody.ShouldBe("Trust Board");
+        form.Adopted.ShouldBe("March 2021");
+        form.Originator.ShouldBe("Deputy Head");
+    }
+
     [Theory]
     [InlineData("pasted-aup.txt")]
     [InlineData("markdown-aup.md")]

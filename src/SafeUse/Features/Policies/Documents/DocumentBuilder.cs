@@ -27,11 +27,18 @@ internal static partial class DocumentBuilder
         // Metadata: "Label<TAB>value" rows and "Label: value" lines before the first heading or list. Other lines
         // there (a subtitle, a note) stay, in order, as the opening paragraphs.
         var opening = new List<Block>();
-        for (; i < blocks.Count && blocks[i] is not (HeadingBlock or ItemBlock); i++)
+        for (; i < blocks.Count && (blocks[i] is not (HeadingBlock or ItemBlock) || SubtitleBeforeMetadata(blocks, i)); i++)
         {
+            if (blocks[i] is HeadingBlock subtitle)
+            {
+                opening.Add(new ParagraphBlock(subtitle.Line, subtitle.Text));
+                continue;
+            }
+
             var pair = blocks[i] switch
             {
-                TableRowBlock { Cells.Count: 2 } row when row.Cells[0].Length is > 0 and <= 60 => (row.Cells[0].TrimEnd(':', ' '), row.Cells[1]),
+                // "Created<TAB>January 2020<TAB>Vice Principal": the label, then the rest of the row as its value.
+                TableRowBlock { Cells.Count: >= 2 and <= 4 } row when row.Cells[0].Length is > 0 and <= 40 && !row.Cells[0].Any(char.IsDigit) => (row.Cells[0].TrimEnd(':', ' '), string.Join("; ", row.Cells.Skip(1))),
                 ParagraphBlock p => MetadataLine(p.Text),
                 _ => ((string, string)?)null,
             };
@@ -145,8 +152,28 @@ internal static partial class DocumentBuilder
     /// <summary>Where the signature slip at the end begins (its heading, if it has one), or the end of the blocks.</summary>
     private static int SlipStart(List<Block> blocks, int from)
     {
+        // A slip may end with a line or two that are not fields ("Please return this sheet", or scanning noise):
+        // it ends at the last Name/Signed/Date line if one is among the last few lines.
+        var last = blocks.Count - 1;
+        var tail = 0;
+        for (var k = blocks.Count - 1; k >= from && tail < 4; k--)
+        {
+            if (blocks[k] is BlankBlock)
+            {
+                continue;
+            }
+
+            if (SlipField().IsMatch(Text(blocks[k])))
+            {
+                last = k;
+                break;
+            }
+
+            tail++;
+        }
+
         var start = blocks.Count;
-        for (var k = blocks.Count - 1; k >= from; k--)
+        for (var k = last; k >= from; k--)
         {
             var b = blocks[k];
             if (b is BlankBlock)
@@ -172,6 +199,18 @@ internal static partial class DocumentBuilder
 
         // A slip has somewhere to sign or tick; closing sentences alone ("I will report...") stay in the policy.
         return blocks.Skip(start).Any(b => SlipField().IsMatch(Text(b))) ? start : blocks.Count;
+    }
+
+    /// <summary>An unnumbered heading right under the title and above the metadata is a subtitle, not a section.</summary>
+    private static bool SubtitleBeforeMetadata(List<Block> blocks, int i)
+    {
+        if (blocks[i] is not HeadingBlock { Number: null })
+        {
+            return false;
+        }
+
+        var next = blocks.Skip(i + 1).FirstOrDefault(b => b is not BlankBlock);
+        return next is TableRowBlock { Cells.Count: >= 2 } || (next is ParagraphBlock p && MetadataLine(p.Text) is not null);
     }
 
     private static (string, string)? MetadataLine(string text)
@@ -208,6 +247,6 @@ internal static partial class DocumentBuilder
     [GeneratedRegex(@"^(staff |employee )?(full )?name\b|^print(ed)? name|^sign(ed|ature)?\b|^date\b|\btick\b|_{3,}|\.{5,}", RegexOptions.IgnoreCase)]
     private static partial Regex SlipField();
 
-    [GeneratedRegex(@"declaration|signature|agreement|acknowledg|confirmation|sign[- ]?off", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"declaration|signature|agreement|acknowledg|confirmation|sign[- ]?off|^(please )?sign\b|return (this|the) (form|slip|sheet)", RegexOptions.IgnoreCase)]
     private static partial Regex SlipHeading();
 }

@@ -35,16 +35,37 @@ internal static partial class PolicyImport
                 case "originator" or "author" or "writtenby" or "preparedby" or "policyauthor":
                     form.Originator = value;
                     break;
-                case "approvedby" or "approvalbody" or "ratifiedby" or "approvingbody" or "approved" or "ratified" or "agreedby":
-                    if (PolicyDates.Parse(value) is not null)
+                case "approvedby" or "approvalbody" or "ratifiedby" or "approvingbody" or "approved" or "ratified" or "agreedby" or "responsiblesubcommittee" or "responsiblecommittee":
+                    // "September 2023; Education Board": a row may give the date and the body together.
+                    foreach (var part in Parts(value))
                     {
-                        form.Approved = value;
-                    }
-                    else
-                    {
-                        form.ApprovalBody = value;
+                        if (PolicyDates.Parse(part) is not null)
+                        {
+                            form.Approved = part;
+                        }
+                        else
+                        {
+                            form.ApprovalBody = part;
+                        }
                     }
 
+                    break;
+                case "created" or "datecreated" or "firstissued" or "written":
+                    foreach (var part in Parts(value))
+                    {
+                        if (PolicyDates.Parse(part) is not null)
+                        {
+                            form.Adopted ??= part;
+                        }
+                        else
+                        {
+                            form.Originator ??= part;
+                        }
+                    }
+
+                    break;
+                case "disseminationvia" or "dissemination" or "disseminatedvia" or "distribution":
+                    form.Dissemination = value;
                     break;
                 case "dateapproved" or "approvaldate" or "approvedon" or "dateratified" or "dateofapproval" or "dateagreed":
                     form.Approved = value;
@@ -53,7 +74,7 @@ internal static partial class PolicyImport
                     form.Adopted = value;
                     break;
                 case "lastreview" or "lastreviewed" or "reviewed" or "datereviewed" or "dateoflastreview":
-                    form.LastReview = value;
+                    form.LastReview = Parts(value).FirstOrDefault(p => PolicyDates.Parse(p) is not null) ?? value;
                     break;
                 case "nextreview" or "nextreviewdate" or "reviewdate" or "dateofnextreview" or "tobereviewed" or "nextreviewdue" or "reviewby":
                     form.NextReview = value;
@@ -167,6 +188,8 @@ internal static partial class PolicyImport
         return title;
     }
 
+    private static IEnumerable<string> Parts(string value) => value.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static string Key(string s) => new(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
     [GeneratedRegex(@"(\d+)")]
@@ -181,6 +204,6 @@ internal static partial class PolicyImport
     [GeneratedRegex(@"^(relevant\s+)?(legislation|legal framework)", RegexOptions.IgnoreCase)]
     private static partial Regex LegislationHeading();
 
-    [GeneratedRegex(@"\bpolicy\b|\bAUP\b|acceptable use|agreement|code of conduct", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bpolic(y|ies)\b|\bAUP\b|acceptable use|agreement|\bcode\b|standards", RegexOptions.IgnoreCase)]
     private static partial Regex PolicyWord();
 }
