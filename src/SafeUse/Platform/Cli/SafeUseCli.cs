@@ -10,6 +10,8 @@ namespace SafeUse.Platform.Cli;
 internal static class SafeUseCli
 {
 
+    private static readonly string[] Commands = ["serve", "db", "admin", "import", "audit", "policy", "reminders", "monitor"];
+
     public static readonly Option<string?> Provider = new("--database-provider")
     {
         Description = "Sqlite (default) or Postgres. Also SAFEUSE_Database__Provider.",
@@ -30,8 +32,8 @@ internal static class SafeUseCli
 
     public static async Task<int> RunAsync(string[] args)
     {
-        // `safeuse` alone, or with only host options (as the test host passes them), means `safeuse serve`.
-        if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?" or "--version")))
+        // `safeuse` alone, or with only options (as the test host passes them), means `safeuse serve`.
+        if (!args.Any(a => Commands.Contains(a) || a is "--help" or "-h" or "-?" or "--version"))
         {
             args = ["serve", .. args];
         }
@@ -78,7 +80,8 @@ internal static class SafeUseCli
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         SafeUseHost.AddConfigurationSources(builder.Configuration, Overrides(parse));
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Commands print their own results; only warnings and errors from the machinery below belong on the console.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning);
         builder.Services.AddSafeUseCore();
         var host = builder.Build();
         var provider = host.Services.GetRequiredService<DatabaseProvider>();
