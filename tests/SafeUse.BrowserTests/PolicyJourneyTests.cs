@@ -89,6 +89,11 @@ public sealed partial class PolicyJourneyTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign-off register" }).ClickAsync();
         (await page.Locator("#register tbody tr", new() { HasText = "Hussain, Layla" }).TextContentAsync())!.ShouldContain("Signed");
         await Scan();
+        if (Environment.GetEnvironmentVariable("SAFEUSE_SCREENSHOT_DIR") is { Length: > 0 } registerShots)
+        {
+            await page.SetViewportSizeAsync(1100, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(registerShots, "register.png") });
+        }
         await page.GoBackAsync();
         await Click("Start a new draft");
         await page.GetByLabel("Text (Markdown)").FillAsync(await page.GetByLabel("Text (Markdown)").InputValueAsync() + "\n- Turn on two-step sign-in for your school email.\n");
@@ -107,6 +112,11 @@ public sealed partial class PolicyJourneyTests
         (await page.TextContentAsync("main"))!.ShouldContain("What changed since you signed version 1.0");
         (await page.TextContentAsync("#changes ins"))!.ShouldContain("Turn on two-step sign-in");
         await Scan();
+        if (Environment.GetEnvironmentVariable("SAFEUSE_SCREENSHOT_DIR") is { Length: > 0 } shots)
+        {
+            await page.SetViewportSizeAsync(1100, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "sign.png") });
+        }
 
         violations.ShouldBeEmpty();
     }
