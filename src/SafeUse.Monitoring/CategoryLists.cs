@@ -15,38 +15,42 @@ public sealed class CategoryLists
     /// <summary>The most categories one engine handles (bits of the mask).</summary>
     public const int MaxCategories = 128;
 
-    private readonly ByteKeyTable[] _domains; // two shards by the hash's top bit, loaded in parallel
+    private readonly ByteKeyTable _domains;
     private readonly ByteKeyTable _urls;
-    private readonly HashSet<ulong> _urlHosts = [];
+    private readonly HashSet<ulong> _urlHosts;
     private readonly bool _singleLabelKeys;
     private readonly ulong[] _urlHostFilter = new ulong[1 << 14]; // 2^20 bits (128 KB) in front of the URL host set
     private readonly (Regex Regex, UInt128 Bit)[] _expressions;
 
-    private CategoryLists(string[] names, ByteKeyTable[] domains, ByteKeyTable urls, HashSet<ulong> urlHosts,
-        (Regex, UInt128)[] expressions, UInt128 expressionCategories, TimeSpan loadTime)
+    private CategoryLists(string[] names, ByteKeyTable domains, ByteKeyTable urls, HashSet<ulong> urlHosts,
+        (Regex, UInt128)[] expressions, UInt128 expressionCategories, TimeSpan loadTime, ListCacheState cache)
     {
         Names = names;
         _domains = domains;
         _urls = urls;
         _urlHosts = urlHosts;
-        _singleLabelKeys = domains[0].HasSingleLabelKeys || domains[1].HasSingleLabelKeys;
+        _singleLabelKeys = domains.HasSingleLabelKeys;
         foreach (var h in urlHosts) _urlHostFilter[(h >> 6) & ((1 << 14) - 1)] |= 1UL << (int)h;
         _expressions = expressions;
         ExpressionCategories = expressionCategories;
         LoadTime = loadTime;
+        Cache = cache;
     }
 
     /// <summary>Category names, in bit order.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>How many distinct domain entries were loaded.</summary>
-    public int DomainCount => _domains[0].Count + _domains[1].Count;
+    public int DomainCount => _domains.Count;
 
     /// <summary>How many distinct URL entries were loaded.</summary>
     public int UrlCount => _urls.Count;
 
     /// <summary>Time taken by <see cref="Load"/>.</summary>
     public TimeSpan LoadTime { get; }
+
+    /// <summary>Whether the compiled lists came from the cache, were built (and saved), or no cache was used.</summary>
+    public ListCacheState Cache { get; }
 
     /// <summary>Categories that have an <c>expressions</c> file.</summary>
     public UInt128 ExpressionCategories { get; }
@@ -59,9 +63,14 @@ public sealed class CategoryLists
         return UInt128.Zero;
     }
 
-    /// <summary>Loads every category folder of <paramref name="directory"/>, following symbolic links.</summary>
+    /// <summary>
+    /// Loads every category folder of <paramref name="directory"/>, following symbolic links. With
+    /// <paramref name="cacheDirectory"/>, the compiled tables are kept there, keyed by a hash of every list file's
+    /// path, size and modification time, so a later run over unchanged lists reads them back instead of parsing a
+    /// million lines; rewriting, adding or removing any list file makes a new key.
+    /// </summary>
     /// <exception cref="MonitoringConfigException">A folder or entry is invalid (file, line and field named).</exception>
-    public static CategoryLists Load(string directory)
+    public static CategoryLists Load(string directory, string? cacheDirectory = null)
     {
         var clock = Stopwatch.StartNew();
         if (!Directory.Exists(directory)) throw new MonitoringConfigException(directory, 0, "--lists", "directory not found");
@@ -73,8 +82,7 @@ public sealed class CategoryLists
         // Aliases (UT1's porn -> adult) resolve to the same folder: load it once and copy the bit.
         var real = new Dictionary<string, int>(StringComparer.Ordinal);
         var aliases = new List<(int From, int To)>();
-        var fileData = new List<(int Category, string Kind, string Path, byte[] Bytes)>();
-        long domainLines = 0, urlLines = 0;
+        var fileData = new List<ListFile>();
         for (var c = 0; c < dirs.Length; c++)
         {
             var info = new DirectoryInfo(dirs[c]);
@@ -85,65 +93,97 @@ public sealed class CategoryLists
             {
                 var path = Path.Combine(dirs[c], kind);
                 if (!File.Exists(path)) continue;
-                var bytes = File.ReadAllBytes(path);
-                var lines = bytes.AsSpan().Count((byte)'\n') + 1;
-                if (kind == "domains") domainLines += lines; else if (kind == "urls") urlLines += lines;
-                fileData.Add((c, kind, path, bytes));
+                var stat = new FileInfo(File.ResolveLinkTarget(path, true)?.FullName ?? path);
+                fileData.Add(new ListFile(c, kind, path, stat.Length, stat.LastWriteTimeUtc.Ticks));
             }
         }
 
-        var domains = new[] { new ByteKeyTable((int)Math.Min(int.MaxValue / 8, domainLines / 2)), new ByteKeyTable((int)Math.Min(int.MaxValue / 8, domainLines / 2)) };
-        var urls = new ByteKeyTable((int)Math.Min(int.MaxValue / 4, urlLines));
-        var urlHosts = new HashSet<ulong>();
         var expressions = new List<(Regex, UInt128)>();
         UInt128 expressionCategories = UInt128.Zero;
-        var scratch = new byte[4096]; // longer than any sane list entry; longer ones are rejected
-        foreach (var (category, kind, path, bytes) in fileData)
+        foreach (var f in fileData)
         {
-            if (kind != "expressions") continue;
-            var bit = UInt128.One << category;
-            var regex = LoadExpressions(path, bytes);
+            if (f.Kind != "expressions") continue;
+            var bit = UInt128.One << f.Category;
+            var regex = LoadExpressions(f.Path, File.ReadAllBytes(f.Path));
             if (regex is not null) { expressions.Add((regex, bit)); expressionCategories |= bit; }
-        }
-        foreach (var (category, kind, path, bytes) in fileData)
-            if (kind == "urls") LoadEntries(path, kind, bytes, UInt128.One << category, null, -1, urls, urlHosts, scratch);
-        try
-        {
-            // Each shard's thread reads every domains file and inserts the entries whose hash falls in its shard.
-            Parallel.For(0, 2, shard =>
-            {
-                var own = new byte[4096];
-                foreach (var (category, kind, path, bytes) in fileData)
-                    if (kind == "domains") LoadEntries(path, kind, bytes, UInt128.One << category, domains[shard], shard, urls, urlHosts, own);
-            });
-        }
-        catch (AggregateException e) when (e.InnerException is MonitoringConfigException m)
-        {
-            throw new MonitoringConfigException(m.File, m.Line, m.Field, m.Message[(m.Message.IndexOf(": " + m.Field + ": ", StringComparison.Ordinal) + m.Field.Length + 4)..]);
         }
         foreach (var (from, to) in aliases)
         {
-            var fromBit = UInt128.One << from;
-            var toBit = UInt128.One << to;
-            domains[0].Alias(fromBit, toBit);
-            domains[1].Alias(fromBit, toBit);
-            urls.Alias(fromBit, toBit);
             var n = expressions.Count;
             for (var i = 0; i < n; i++)
-                if (expressions[i].Item2 == fromBit) { expressions.Add((expressions[i].Item1, toBit)); expressionCategories |= toBit; }
+                if (expressions[i].Item2 == UInt128.One << from) { expressions.Add((expressions[i].Item1, UInt128.One << to)); expressionCategories |= UInt128.One << to; }
         }
-        domains[0].Seal();
-        domains[1].Seal();
+
+        var cache = cacheDirectory is null ? null : new ListCache(cacheDirectory, directory, ListCache.Key(names, aliases, fileData));
+        if (cache?.TryRead() is var (cachedDomains, cachedUrls, cachedHosts) && cachedDomains is not null)
+            return new CategoryLists(names, cachedDomains, cachedUrls!, cachedHosts!, [.. expressions], expressionCategories, clock.Elapsed, ListCacheState.Read);
+
+        var (domains, urls, urlHosts) = Build(fileData);
+        foreach (var (from, to) in aliases)
+        {
+            domains.Alias(UInt128.One << from, UInt128.One << to);
+            urls.Alias(UInt128.One << from, UInt128.One << to);
+        }
+        domains.Seal();
         urls.Seal();
-        return new CategoryLists(names, domains, urls, urlHosts, [.. expressions], expressionCategories, clock.Elapsed);
+        var state = ListCacheState.Off;
+        if (cache is not null) state = cache.TryWrite(domains, urls, urlHosts) ? ListCacheState.Written : ListCacheState.Unwritable;
+        return new CategoryLists(names, domains, urls, urlHosts, [.. expressions], expressionCategories, clock.Elapsed, state);
     }
 
+    /// <summary>One list file, with the size and modification time that key the cache.</summary>
+    internal sealed record ListFile(int Category, string Kind, string Path, long Length, long Modified);
+
+    /// <summary>An entry parsed from a file: its hash and where its lower-cased key is in the file's scratch arena.</summary>
+    private struct Parsed
+    {
+        public ulong Hash;
+        public int Offset;
+        public int Length;
+    }
+
+    /// <summary>Parses every domains and urls file (in parallel, one file a task), then inserts in file order.</summary>
+    private static (ByteKeyTable Domains, ByteKeyTable Urls, HashSet<ulong> UrlHosts) Build(List<ListFile> files)
+    {
+        var work = files.Where(f => f.Kind != "expressions").ToArray();
+        var parsed = new (Parsed[] Entries, int Count, byte[] Arena, ulong[]? Hosts)[work.Length];
+        var errors = new MonitoringConfigException?[work.Length];
+        Parallel.For(0, work.Length, i =>
+        {
+            try { parsed[i] = Parse(work[i].Path, work[i].Kind, File.ReadAllBytes(work[i].Path)); }
+            catch (MonitoringConfigException e) { errors[i] = e; }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } error) throw error; // the first bad file in folder order
+        long domainEntries = 0, urlEntries = 0;
+        for (var i = 0; i < work.Length; i++)
+            if (work[i].Kind == "domains") domainEntries += parsed[i].Count; else urlEntries += parsed[i].Count;
+        var domains = new ByteKeyTable((int)Math.Min(int.MaxValue / 4, domainEntries));
+        var urls = new ByteKeyTable((int)Math.Min(int.MaxValue / 4, urlEntries));
+        var urlHosts = new HashSet<ulong>();
+        for (var i = 0; i < work.Length; i++)
+        {
+            var (entries, count, arena, hosts) = parsed[i];
+            var table = work[i].Kind == "domains" ? domains : urls;
+            var bit = UInt128.One << work[i].Category;
+            for (var e = 0; e < count; e++)
+                table.Add(arena.AsSpan(entries[e].Offset, entries[e].Length), entries[e].Hash, bit);
+            if (hosts is not null) urlHosts.UnionWith(hosts.AsSpan(0, count).ToArray());
+        }
+        return (domains, urls, urlHosts);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LoadEntries(string path, string kind, byte[] bytes, UInt128 bit, ByteKeyTable? domains, int shard, ByteKeyTable urls, HashSet<ulong> urlHosts, byte[] scratch)
+    private static (Parsed[] Entries, int Count, byte[] Arena, ulong[]? Hosts) Parse(string path, string kind, byte[] bytes)
     {
         var span = bytes.AsSpan();
+        var lines = span.Count((byte)'\n') + 1;
+        var entries = new Parsed[lines];
+        var hosts = kind == "urls" ? new ulong[lines] : null;
+        var arena = GC.AllocateUninitializedArray<byte>(span.Length);
+        var used = 0;
+        var count = 0;
         var lineNo = 0;
+        var keyBuffer = kind == "urls" ? new byte[MaxEntryLength] : [];
         while (!span.IsEmpty)
         {
             lineNo++;
@@ -152,36 +192,41 @@ public sealed class CategoryLists
             span = nl < 0 ? default : span[(nl + 1)..];
             line = line.Trim(" \t\r"u8);
             if (line.IsEmpty || line[0] == '#') continue;
-            if (line.Length > scratch.Length) throw new MonitoringConfigException(path, lineNo, kind, "entry longer than 4096 bytes");
+            if (line.Length > MaxEntryLength) throw new MonitoringConfigException(path, lineNo, kind, "entry longer than 4096 bytes");
+            var scratch = arena.AsSpan(used, line.Length);
             for (var i = 0; i < line.Length; i++)
             {
                 var b = line[i];
                 if (b <= ' ' || b == 0x7F) throw new MonitoringConfigException(path, lineNo, kind, "entry contains a space or control character");
                 scratch[i] = Hashing.Lower(b);
             }
-            var entry = scratch.AsSpan(0, line.Length);
             if (kind == "domains")
             {
-                entry = entry.Trim((byte)'.');
+                var entry = scratch.Trim((byte)'.');
                 if (entry.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "empty domain");
-                var h = Hashing.Backward(entry);
-                if ((int)(h >> 63) == shard) domains!.Add(entry, h, bit);
+                entry.CopyTo(scratch); // the arena keeps the trimmed key at its start
+                entries[count++] = new Parsed { Hash = Hashing.Backward(entry), Offset = used, Length = entry.Length };
+                used += entry.Length;
             }
             else
             {
-                NormaliseUrlEntry(entry, out var host, out var urlPath);
+                NormaliseUrlEntry(scratch, out var host, out var urlPath);
                 if (host.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "URL entry has no host");
                 var hostHash = Hashing.Forward(host);
-                urlHosts.Add(hostHash);
                 // The key is host bytes then path bytes; paths start with '/', hosts never contain one.
-                var keyLength = host.Length + urlPath.Length;
-                var key = new byte[keyLength];
+                var key = keyBuffer.AsSpan(0, host.Length + urlPath.Length);
                 host.CopyTo(key);
-                urlPath.CopyTo(key.AsSpan(host.Length));
-                urls.Add(key, Hashing.Forward(urlPath, hostHash), bit);
+                urlPath.CopyTo(key[host.Length..]);
+                key.CopyTo(scratch);
+                hosts![count] = hostHash;
+                entries[count++] = new Parsed { Hash = Hashing.Forward(urlPath, hostHash), Offset = used, Length = key.Length };
+                used += key.Length;
             }
         }
+        return (entries, count, arena, hosts);
     }
+
+    private const int MaxEntryLength = 4096; // longer than any sane list entry; longer ones are rejected
 
     private static Regex? LoadExpressions(string path, byte[] bytes)
     {
@@ -250,7 +295,7 @@ public sealed class CategoryLists
             h = Hashing.Step(h, b);
             if (i == 0 || host[i - 1] == '.')
             {
-                if (seenDot) result |= _domains[(int)(h >> 63)].Find(host[i..], h);
+                if (seenDot) result |= _domains.Find(host[i..], h);
                 seenDot = true;
             }
         }

@@ -35,7 +35,7 @@ public sealed class RunSummary
     public double LinesPerSecond => Seconds > 0 ? LinesRead / Seconds : 0;
 
     /// <summary>Writes the summary as JSON.</summary>
-    public void WriteJson(Stream stream, TimeSpan? listLoadTime = null)
+    public void WriteJson(Stream stream, TimeSpan? listLoadTime = null, ListCacheState? listCache = null)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
@@ -56,6 +56,7 @@ public sealed class RunSummary
         foreach (var (rule, hits) in HitsPerRule) w.WriteNumber(rule, hits);
         w.WriteEndObject();
         if (listLoadTime is { } l) w.WriteNumber("listLoadSeconds", Math.Round(l.TotalSeconds, 3));
+        if (listCache is { } c) w.WriteString("listCache", c.ToString().ToLowerInvariant());
         w.WriteNumber("seconds", Math.Round(Seconds, 3));
         w.WriteNumber("linesPerSecond", Math.Round(LinesPerSecond));
         w.WriteEndObject();
@@ -116,11 +117,12 @@ public sealed class MonitoringEngine
     /// <summary>The year for syslog-style times that carry none.</summary>
     public int Year { get; }
 
-    /// <summary>Loads lists, rules, people and the IP map from files.</summary>
+    /// <summary>Loads lists (through the list cache in <paramref name="listCache"/> when given), rules, people and the IP map from files.</summary>
     /// <exception cref="MonitoringConfigException">Any of them is invalid.</exception>
-    public static MonitoringEngine Load(string rulesPath, string listsDirectory, string? peoplePath = null, string? ipMapPath = null, int? year = null)
+    public static MonitoringEngine Load(string rulesPath, string listsDirectory, string? peoplePath = null, string? ipMapPath = null, int? year = null,
+        string? listCache = null)
     {
-        var lists = CategoryLists.Load(listsDirectory);
+        var lists = CategoryLists.Load(listsDirectory, listCache);
         var rules = RuleSet.Load(rulesPath, lists);
         var people = peoplePath is null ? null : People.Load(peoplePath);
         var map = ipMapPath is null ? null : IpMap.Load(ipMapPath, rules.TimeZone);

@@ -25,10 +25,12 @@ internal static class MonitorCommand
         var threads = new Option<string?>("--threads") { Description = "Worker threads (default 1)." };
         var output = new Option<string?>("--out") { Description = "Hits as JSON lines (default: standard output)." };
         var summaryPath = new Option<string?>("--summary") { Description = "Summary JSON file." };
+        var cache = new Option<string?>("--cache") { Description = "Folder for the compiled lists (default: $XDG_CACHE_HOME/safeuse or ~/.cache/safeuse)." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Parse the lists every run; read and write no cache." };
         var logs = new Argument<string[]>("LOG") { Description = "Log files (plain or .gz), or - for standard input.", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Classify log lines and write rule hits.") { TreatUnmatchedTokensAsErrors = false };
-        foreach (var o in new Option[] { rules, lists, people, ipMap, format, year, threads, output, summaryPath }) run.Options.Add(o);
+        foreach (var o in new Option[] { rules, lists, people, ipMap, format, year, threads, output, summaryPath, cache, noCache }) run.Options.Add(o);
         run.Arguments.Add(logs);
         run.SetAction((parseResult, ct) =>
         {
@@ -50,12 +52,23 @@ internal static class MonitorCommand
             var files = (parseResult.GetValue(logs) ?? []).Concat(parseResult.UnmatchedTokens.Where(t => !t.StartsWith("--", StringComparison.Ordinal))).ToArray();
             if (files.Length == 0) return Task.FromResult(Bad("LOG: at least one log file (or -) is required"));
             if (files.FirstOrDefault(f => f.StartsWith("--", StringComparison.Ordinal)) is { } unknown) return Task.FromResult(Bad($"{unknown}: unknown option"));
+            var cacheDir = parseResult.GetValue(noCache) ? null : parseResult.GetValue(cache) ?? DefaultCacheDirectory();
+            if (cacheDir is "") return Task.FromResult(Bad("--cache: a folder is required"));
             var code = Execute(rulesPath, listsDir, parseResult.GetValue(people), parseResult.GetValue(ipMap),
                 parseResult.GetValue(format) ?? "auto", yearValue, threadCount,
-                parseResult.GetValue(output), parseResult.GetValue(summaryPath), files, ct);
+                parseResult.GetValue(output), parseResult.GetValue(summaryPath), cacheDir, files, ct);
             return Task.FromResult(code);
         });
         return run;
+    }
+
+    /// <summary>$XDG_CACHE_HOME/safeuse, else ~/.cache/safeuse; null (no cache) when neither is known.</summary>
+    private static string? DefaultCacheDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (!string.IsNullOrEmpty(xdg)) return Path.Combine(xdg, "safeuse");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache", "safeuse");
     }
 
     private static int Bad(string message)
@@ -65,7 +78,7 @@ internal static class MonitorCommand
     }
 
     private static int Execute(string rulesPath, string listsDir, string? peoplePath, string? ipMapPath, string format, int? year,
-        int threads, string? outPath, string? summaryPath, string[] logs, CancellationToken ct)
+        int threads, string? outPath, string? summaryPath, string? cacheDir, string[] logs, CancellationToken ct)
     {
         LogFormat logFormat;
         switch (format.ToLowerInvariant())
@@ -88,7 +101,7 @@ internal static class MonitorCommand
         }
         try
         {
-            var engine = MonitoringEngine.Load(rulesPath, listsDir, peoplePath, ipMapPath, year);
+            var engine = MonitoringEngine.Load(rulesPath, listsDir, peoplePath, ipMapPath, year, cacheDir);
             using var outStream = outPath is null ? Console.OpenStandardOutput() : new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read);
             using var buffered = new BufferedStream(outStream, 1 << 16); // 64 KB writes
             var summary = engine.Run(logs, buffered, logFormat, threads, null, ct);
@@ -96,7 +109,7 @@ internal static class MonitorCommand
             if (summaryPath is not null)
             {
                 using var s = new FileStream(summaryPath, FileMode.Create, FileAccess.Write);
-                summary.WriteJson(s, engine.Lists.LoadTime);
+                summary.WriteJson(s, engine.Lists.LoadTime, engine.Lists.Cache);
             }
             return 0;
         }

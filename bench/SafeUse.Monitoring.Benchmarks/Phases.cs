@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace SafeUse.Monitoring.Benchmarks;
+
+/// <summary>
+/// Where the time goes: runs the hot loop over the in-memory log one stage at a time (split lines, parse, split the
+/// URL, host lookup, URL lookup, the whole engine) and prints nanoseconds per line for each stage.
+/// </summary>
+internal static class Phases
+{
+    public static void Run(string dir)
+    {
+        var engine = MonitoringEngine.Load(Path.Combine(dir, "rules.yaml"), Path.Combine(dir, "lists"), Path.Combine(dir, "people.csv"));
+        Console.WriteLine($"lists loaded in {engine.Lists.LoadTime.TotalSeconds:F3} s ({engine.Lists.DomainCount:N0} domains, {engine.Lists.UrlCount:N0} URLs)");
+        var cacheDir = Path.Combine(Path.GetTempPath(), "safeuse-phases-cache");
+        for (var i = 0; i < 3; i++)
+        {
+            var sw0 = Stopwatch.StartNew();
+            var keyOnly = CategoryLists.Load(Path.Combine(dir, "lists"), cacheDir);
+            Console.WriteLine($"lists through the cache: {keyOnly.Cache} in {sw0.Elapsed.TotalSeconds:F3} s");
+        }
+        var log = File.ReadAllBytes(Path.Combine(dir, "access.log"));
+        var clock = new LocalClock(engine.Rules.TimeZone);
+        var host = new byte[1024];
+        for (var round = 0; round < 2; round++)
+        {
+            Console.WriteLine(round == 0 ? "warm-up" : "measured");
+            Stage("split lines", log, line => line.Length);
+            Stage("+ parse", log, line =>
+            {
+                var l = new LogLine();
+                return LogParsers.Parse(Parser.Squid, line, clock, 2026, ref l) is null ? 1 : 0;
+            });
+            Stage("+ split URL", log, line =>
+            {
+                var l = new LogLine();
+                if (LogParsers.Parse(Parser.Squid, line, clock, 2026, ref l) is not null) return 0;
+                return LogParsers.SplitUrl(l.Url, host, out var n, out _, out _) ? n : 0;
+            });
+            Stage("+ host lookup", log, line =>
+            {
+                var l = new LogLine();
+                if (LogParsers.Parse(Parser.Squid, line, clock, 2026, ref l) is not null) return 0;
+                if (!LogParsers.SplitUrl(l.Url, host, out var n, out _, out _)) return 0;
+                return engine.Lists.ClassifyHost(host.AsSpan(0, n)) == UInt128.Zero ? 0 : 1;
+            });
+            Stage("+ URL lookup", log, line =>
+            {
+                var l = new LogLine();
+                if (LogParsers.Parse(Parser.Squid, line, clock, 2026, ref l) is not null) return 0;
+                if (!LogParsers.SplitUrl(l.Url, host, out var n, out var pq, out var hasPath)) return 0;
+                var h = host.AsSpan(0, n);
+                var q = pq.IndexOfAny((byte)'?', (byte)'#');
+                var mask = engine.Lists.ClassifyHost(h);
+                if (hasPath) mask |= engine.Lists.ClassifyUrl(h, q < 0 ? pq : pq[..q]);
+                return mask == UInt128.Zero ? 0 : 1;
+            });
+            var sw = Stopwatch.StartNew();
+            var summary = engine.Run(["-"], Stream.Null, LogFormat.Squid, 1, new MemoryStream(log, false));
+            Console.WriteLine($"  {"whole engine",-16} {sw.Elapsed.TotalMilliseconds * 1e6 / summary.LinesRead,7:F0} ns/line  ({summary.Hits:N0} hits)");
+        }
+    }
+
+    private delegate int LineWork(ReadOnlySpan<byte> line);
+
+    private static void Stage(string name, byte[] log, LineWork work)
+    {
+        var sw = Stopwatch.StartNew();
+        ReadOnlySpan<byte> data = log;
+        long lines = 0, sum = 0;
+        while (!data.IsEmpty)
+        {
+            var nl = data.IndexOf((byte)'\n');
+            var line = nl < 0 ? data : data[..nl];
+            data = nl < 0 ? default : data[(nl + 1)..];
+            sum += work(line);
+            lines++;
+        }
+        Console.WriteLine($"  {name,-16} {sw.Elapsed.TotalMilliseconds * 1e6 / lines,7:F0} ns/line  ({sum})");
+    }
+}
