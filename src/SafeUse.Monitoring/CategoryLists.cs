@@ -302,6 +302,47 @@ public sealed class CategoryLists
         return result;
     }
 
+    /// <summary>Most host suffixes whose hashes <see cref="HostSuffixes"/> keeps; longer hosts are classified directly.</summary>
+    internal const int MaxSuffixes = 16;
+
+    /// <summary>
+    /// The hashes and start positions of the suffixes of lower-case <paramref name="host"/> that a domain lookup
+    /// tries (as <see cref="ClassifyHost"/> does), with each one's table lines prefetched; -1 when there are more
+    /// than <see cref="MaxSuffixes"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal int HostSuffixes(ReadOnlySpan<byte> host, Span<ulong> hashes, Span<int> starts)
+    {
+        var n = 0;
+        var h = Hashing.Seed;
+        var seenDot = _singleLabelKeys;
+        for (var i = host.Length - 1; i >= 0; i--)
+        {
+            h = (h ^ host[i]) * Hashing.Prime; // host is lower case already
+            if (i == 0 || host[i - 1] == '.')
+            {
+                if (seenDot)
+                {
+                    if (n == MaxSuffixes) return -1;
+                    hashes[n] = h;
+                    starts[n++] = i;
+                    _domains.Prefetch(h);
+                }
+                seenDot = true;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>Domain categories of lower-case <paramref name="host"/> from the suffixes <see cref="HostSuffixes"/> found.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal UInt128 ClassifyHostSuffixes(ReadOnlySpan<byte> host, ReadOnlySpan<ulong> hashes, ReadOnlySpan<int> starts)
+    {
+        var result = UInt128.Zero;
+        for (var k = 0; k < hashes.Length; k++) result |= _domains.FindLowered(host[starts[k]..], hashes[k]);
+        return result;
+    }
+
     /// <summary>URL-list categories of a request with <paramref name="host"/> and <paramref name="path"/> (no query).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public UInt128 ClassifyUrl(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path)

@@ -97,6 +97,15 @@ public sealed class MonitoringEngine
         foreach (var r in rules.Rules) _ruleExpressionCategories |= (r.Categories | r.ExceptCategories) & lists.ExpressionCategories;
         _anyBytesRule = rules.Rules.Any(r => r.BytesOver > 0);
         _anySearchRule = rules.Rules.Any(r => r.SearchTerms is not null);
+        _roleAllowed = rules.Rules.Select(r => People.Roles.Select(r.WhoRoles.Contains).ToArray()).ToArray();
+    }
+
+    private readonly bool[][] _roleAllowed; // [rule][person.RoleId]: who: roles without comparing strings per line
+
+    private bool RoleAllowed(int rule, Person person)
+    {
+        var allowed = _roleAllowed[rule];
+        return (uint)person.RoleId < (uint)allowed.Length ? allowed[person.RoleId] : Rules.Rules[rule].WhoRoles.Contains(person.Role);
     }
 
     /// <summary>The rules.</summary>
@@ -287,7 +296,6 @@ public sealed class MonitoringEngine
     {
         private readonly MonitoringEngine _e;
         private readonly LocalClock _clock;
-        private readonly byte[] _host = new byte[1024]; // DNS names are at most 253 bytes; longer "hosts" are skipped
         private ChunkResult _result = new();
 
         public Worker(MonitoringEngine engine)
@@ -298,6 +306,28 @@ public sealed class MonitoringEngine
 
         public JsonSink Output => _result.Output;
 
+        private const int Batch = 16; // lines prepared (and their lookups prefetched) before the first of them is finished
+        private const int HostMax = 1024; // DNS names are at most 253 bytes; longer "hosts" are skipped
+        private readonly Prepared[] _batch = new Prepared[Batch];
+        private readonly byte[] _hosts = new byte[Batch * HostMax];
+        private readonly ulong[] _suffixHashes = new ulong[Batch * CategoryLists.MaxSuffixes];
+        private readonly int[] _suffixStarts = new int[Batch * CategoryLists.MaxSuffixes];
+
+        /// <summary>A parsed line waiting in the batch: its fields as offsets into the chunk, its host in <see cref="_hosts"/>.</summary>
+        private struct Prepared
+        {
+            public int Offset, Length;
+            public long LineNo;
+            public string? Reason;
+            public long TimeMs, Bytes;
+            public int IpOff, IpLen, UserOff, UserLen, UrlOff, UrlLen, PathOff, PathLen, HostLength, Suffixes;
+            public bool HasPath;
+        }
+
+        /// <summary>
+        /// Lines go through in batches: each line of a batch is parsed and its domain lookups prefetched, then each is
+        /// classified and matched. With hosts that rarely repeat, lookups wait on memory; a batch overlaps the waits.
+        /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public ChunkResult Process(Chunk chunk, Parser parser, byte[] name)
         {
@@ -307,12 +337,17 @@ public sealed class MonitoringEngine
             var lineNo = chunk.FirstLine;
             while (offset < data.Length)
             {
-                var rest = data[offset..];
-                var nl = rest.IndexOf((byte)'\n');
-                var len = nl < 0 ? rest.Length : nl;
-                ProcessLine(rest[..len], offset, lineNo, parser, name, -1);
-                offset += nl < 0 ? rest.Length : nl + 1;
-                lineNo++;
+                var n = 0;
+                while (n < Batch && offset < data.Length)
+                {
+                    var nl = data[offset..].IndexOf((byte)'\n');
+                    var len = nl < 0 ? data.Length - offset : nl;
+                    Prepare(data, offset, len, lineNo, parser, n);
+                    offset += nl < 0 ? len : nl + 1;
+                    lineNo++;
+                    n++;
+                }
+                for (var i = 0; i < n; i++) Finish(data, i, name, -1);
             }
             return _result;
         }
@@ -322,7 +357,8 @@ public sealed class MonitoringEngine
             var saved = _result;
             var temp = new ChunkResult { Hits = new long[_e.Rules.Rules.Count], Output = saved.Output };
             _result = temp;
-            ProcessLine(line, 0, lineNo, parser, name, onlyRule);
+            Prepare(line, 0, line.Length, lineNo, parser, 0);
+            Finish(line, 0, name, onlyRule);
             _result = saved;
         }
 
@@ -331,26 +367,69 @@ public sealed class MonitoringEngine
             if (_result.Examples.Count < MaxExamples) _result.Examples.Add((lineNo, reason));
         }
 
-        /// <summary>The hot path: parse, classify, apply rules. <paramref name="onlyRule"/> re-renders one bytes-over hit.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void ProcessLine(ReadOnlySpan<byte> line, int offset, long lineNo, Parser parser, byte[] name, int onlyRule)
+        /// <summary>Where <paramref name="part"/> starts in <paramref name="data"/>; -1 when it is not inside it (a constant).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static int Off(ReadOnlySpan<byte> data, ReadOnlySpan<byte> part)
         {
+            if (part.IsEmpty) return 0;
+            var off = (long)System.Runtime.CompilerServices.Unsafe.ByteOffset(
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(part));
+            return off >= 0 && off + part.Length <= data.Length ? (int)off : -1;
+        }
+
+        /// <summary>Parses the line at <paramref name="offset"/> into batch entry <paramref name="slot"/> and prefetches its lookups.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void Prepare(ReadOnlySpan<byte> data, int offset, int length, long lineNo, Parser parser, int slot)
+        {
+            ref var p = ref _batch[slot];
+            var line = data.Slice(offset, length);
+            if (!line.IsEmpty && line[^1] == '\r') line = line[..^1];
+            p.Offset = offset;
+            p.Length = line.Length;
+            p.LineNo = lineNo;
+            if (line.IsEmpty) { p.Reason = "empty line"; return; }
+            var l = new LogLine();
+            p.Reason = LogParsers.Parse(parser, line, _clock, _e.Year, ref l);
+            if (p.Reason is not null) return;
+            var host = _hosts.AsSpan(slot * HostMax, HostMax);
+            if (!LogParsers.SplitUrl(l.Url, host, out p.HostLength, out var pathAndQuery, out p.HasPath)) { p.Reason = LogParsers.ReasonUrl; return; }
+            p.TimeMs = l.TimeMs;
+            p.Bytes = l.Bytes;
+            (p.IpOff, p.IpLen) = (Off(data, l.Ip), l.Ip.Length);
+            (p.UserOff, p.UserLen) = (Off(data, l.User), l.User.Length);
+            (p.UrlOff, p.UrlLen) = (Off(data, l.Url), l.Url.Length);
+            (p.PathOff, p.PathLen) = (Off(data, pathAndQuery), pathAndQuery.Length);
+            p.Suffixes = _e.Lists.HostSuffixes(host[..p.HostLength],
+                _suffixHashes.AsSpan(slot * CategoryLists.MaxSuffixes, CategoryLists.MaxSuffixes),
+                _suffixStarts.AsSpan(slot * CategoryLists.MaxSuffixes, CategoryLists.MaxSuffixes));
+        }
+
+        /// <summary>The hot path's second half: classify, apply rules. <paramref name="onlyRule"/> re-renders one bytes-over hit.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void Finish(ReadOnlySpan<byte> data, int slot, byte[] name, int onlyRule)
+        {
+            ref var p = ref _batch[slot];
             var res = _result;
             if (onlyRule < 0) res.Read++;
-            if (!line.IsEmpty && line[^1] == '\r') line = line[..^1];
-            if (line.IsEmpty) { Skip(lineNo, "empty line"); return; }
-            var l = new LogLine();
-            var reason = LogParsers.Parse(parser, line, _clock, _e.Year, ref l);
-            if (reason is not null) { Skip(lineNo, reason); return; }
-            if (!LogParsers.SplitUrl(l.Url, _host, out var hostLength, out var pathAndQuery, out var hasPath)) { Skip(lineNo, LogParsers.ReasonUrl); return; }
+            if (p.Reason is not null) { Skip(p.LineNo, p.Reason); return; }
             if (onlyRule < 0) res.Parsed++;
-            var host = _host.AsSpan(0, hostLength);
+            var l = new LogLine
+            {
+                TimeMs = p.TimeMs, Bytes = p.Bytes,
+                Ip = data.Slice(p.IpOff, p.IpLen), User = data.Slice(p.UserOff, p.UserLen), Url = data.Slice(p.UrlOff, p.UrlLen),
+            };
+            var hasPath = p.HasPath;
+            var host = _hosts.AsSpan(slot * HostMax, p.HostLength);
+            var pathAndQuery = p.PathOff < 0 ? "/"u8 : data.Slice(p.PathOff, p.PathLen);
             var path = pathAndQuery;
             var q = path.IndexOfAny((byte)'?', (byte)'#');
             if (q >= 0) path = path[..q];
 
             var lists = _e.Lists;
-            var mask = lists.ClassifyHost(host);
+            var mask = p.Suffixes >= 0
+                ? lists.ClassifyHostSuffixes(host, _suffixHashes.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes),
+                    _suffixStarts.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes))
+                : lists.ClassifyHost(host);
             if (hasPath) mask |= lists.ClassifyUrl(host, path);
             var evaluatedExpressions = _e._ruleExpressionCategories;
             if (evaluatedExpressions != UInt128.Zero) mask |= lists.ClassifyExpressions(l.Url, evaluatedExpressions);
@@ -374,27 +453,24 @@ public sealed class MonitoringEngine
                 var r = rules[ri];
                 if (r.Categories != UInt128.Zero && (mask & r.Categories) == UInt128.Zero) continue;
                 if ((mask & r.ExceptCategories) != UInt128.Zero) continue;
-                if (!userResolved) { ResolveUser(ref l, ref user, ref mappedUser, ref person, ref attributed); userResolved = true; }
-                if (!r.WhoAny)
+                if (r.SearchTerms is not null)
                 {
-                    var ok = (!attributed && r.WhoUnattributed) || (person is not null && r.WhoRoles.Contains(person.Role));
-                    if (!ok) continue;
+                    if (!haveSearch) { search = hasPath ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
+                    if (search is null) continue;
+                    var found = false;
+                    foreach (var t in r.SearchTerms) if (SearchText.ContainsPhrase(search, t)) { found = true; break; }
+                    if (!found) continue;
                 }
                 if (r.PeriodIndex >= 0 || r.BytesOver > 0)
                 {
                     if (!haveLocal) { localMs = _clock.ToLocal(l.TimeMs); haveLocal = true; }
                     if (r.PeriodIndex >= 0 && !_e.Rules.InPeriod(r.PeriodIndex, localMs)) continue;
                 }
-                if (r.SearchTerms is not null || onlyRule >= 0)
+                if (!userResolved) { ResolveUser(ref l, ref user, ref mappedUser, ref person, ref attributed); userResolved = true; }
+                if (!r.WhoAny)
                 {
-                    if (!haveSearch) { search = hasPath ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
-                    if (r.SearchTerms is not null)
-                    {
-                        if (search is null) continue;
-                        var found = false;
-                        foreach (var t in r.SearchTerms) if (SearchText.ContainsPhrase(search, t)) { found = true; break; }
-                        if (!found) continue;
-                    }
+                    var ok = (!attributed && r.WhoUnattributed) || (person is not null && _e.RoleAllowed(ri, person));
+                    if (!ok) continue;
                 }
                 if (r.BytesOver > 0 && onlyRule < 0)
                 {
@@ -404,7 +480,7 @@ public sealed class MonitoringEngine
                     res.Candidates.Add(new Candidate
                     {
                         OutputPosition = res.Output.Length, Rule = ri, Person = personKey, Window = Window(localMs, r.Within),
-                        Bytes = l.Bytes, LineOffset = offset, LineLength = line.Length, LineNumber = lineNo,
+                        Bytes = l.Bytes, LineOffset = p.Offset, LineLength = p.Length, LineNumber = p.LineNo,
                     });
                     continue;
                 }
@@ -413,7 +489,7 @@ public sealed class MonitoringEngine
                 evaluatedExpressions = lists.ExpressionCategories;
                 mask = all;
                 res.Hits[ri]++;
-                Render(ref l, host, lineNo, name, attributed ? user : default, mappedUser, person, mask, ri, search);
+                Render(ref l, host, p.LineNo, name, attributed ? user : default, mappedUser, person, mask, ri, search);
             }
         }
 

@@ -12,6 +12,9 @@ namespace SafeUse.Monitoring;
 public sealed record Person(string User, string Role, string Name, string School)
 {
     internal byte[] RoleUtf8 { get; } = Encoding.UTF8.GetBytes(Role);
+
+    /// <summary>Index of <see cref="Role"/> in <see cref="People.Roles"/>, so rules test roles without comparing strings.</summary>
+    internal int RoleId { get; init; }
 }
 
 /// <summary>People, looked up by log user ignoring case, a <c>DOMAIN\</c> prefix and an <c>@realm</c> suffix.</summary>
@@ -21,6 +24,9 @@ public sealed class People
 
     /// <summary>Everyone, in file order.</summary>
     public IReadOnlyList<Person> All { get; private init; } = [];
+
+    /// <summary>The distinct roles, in order of first appearance; <see cref="Person.RoleId"/> indexes this.</summary>
+    public IReadOnlyList<string> Roles { get; private init; } = [];
 
     /// <summary>An empty people list.</summary>
     public static People Empty { get; } = new();
@@ -34,7 +40,8 @@ public sealed class People
         if (header.Count < 2 || header[0].Trim() != "user" || header[1].Trim() != "role")
             throw new MonitoringConfigException(path, 1, "header", "expected 'user,role,name,school'");
         var all = new List<Person>();
-        var people = new People { All = all };
+        var roles = new List<string>();
+        var people = new People { All = all, Roles = roles };
         for (var i = 1; i < lines.Length; i++)
         {
             if (lines[i].Trim().Length == 0) continue;
@@ -42,7 +49,10 @@ public sealed class People
             if (f.Count != header.Count) throw new MonitoringConfigException(path, i + 1, "columns", $"{f.Count} fields, header has {header.Count}");
             if (f[0].Trim().Length == 0) throw new MonitoringConfigException(path, i + 1, "user", "empty");
             if (f[1].Trim().Length == 0) throw new MonitoringConfigException(path, i + 1, "role", "empty");
-            var p = new Person(f[0].Trim(), f[1].Trim().ToLowerInvariant(), f.Count > 2 ? f[2] : "", f.Count > 3 ? f[3] : "");
+            var role = f[1].Trim().ToLowerInvariant();
+            var roleId = roles.IndexOf(role);
+            if (roleId < 0) { roleId = roles.Count; roles.Add(role); }
+            var p = new Person(f[0].Trim(), role, f.Count > 2 ? f[2] : "", f.Count > 3 ? f[3] : "") { RoleId = roleId };
             all.Add(p);
             var key = Hashing.Forward(Encoding.UTF8.GetBytes(p.User));
             if (!people._byHash.TryAdd(key, p)) throw new MonitoringConfigException(path, i + 1, "user", $"duplicate user '{p.User}'");
