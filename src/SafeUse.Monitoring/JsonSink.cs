@@ -69,6 +69,9 @@ internal sealed class JsonSink
         t[at + 1] = (byte)('0' + v % 10);
     }
 
+    private static readonly System.Buffers.SearchValues<byte> Escaped = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+
     public void String(string? s)
     {
         if (s is null) { Raw("null"u8); return; }
@@ -84,8 +87,15 @@ internal sealed class JsonSink
             return;
         }
         Raw("\""u8);
+        var first = s.IndexOfAny(Escaped); // vectorised: most strings need no escaping at all
+        if (first < 0)
+        {
+            Raw(s);
+            if (closeQuote) Raw("\""u8);
+            return;
+        }
         var start = 0;
-        for (var i = 0; i < s.Length; i++)
+        for (var i = first; i < s.Length; i++)
         {
             var b = s[i];
             if (b >= 0x20 && b != '"' && b != '\\') continue;

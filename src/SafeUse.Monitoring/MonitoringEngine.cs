@@ -102,6 +102,7 @@ public sealed class MonitoringEngine
 
     private readonly bool[][] _roleAllowed; // [rule][person.RoleId]: who: roles without comparing strings per line
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private bool RoleAllowed(int rule, Person person)
     {
         var allowed = _roleAllowed[rule];
