@@ -19,6 +19,7 @@ internal static class Hashing
     public static ulong Step(ulong h, byte b) => (h ^ Lower(b)) * Prime;
 
     /// <summary>Hash of <paramref name="s"/> read left to right.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ulong Forward(ReadOnlySpan<byte> s, ulong h = Seed)
     {
         foreach (var b in s) h = Step(h, b);
@@ -26,6 +27,7 @@ internal static class Hashing
     }
 
     /// <summary>Hash of <paramref name="s"/> read right to left, so every suffix's hash is a prefix of the work.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ulong Backward(ReadOnlySpan<byte> s)
     {
         var h = Seed;

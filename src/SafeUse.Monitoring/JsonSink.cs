@@ -23,12 +23,14 @@ internal sealed class JsonSink
         return _buf.AsSpan(Length, n);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Raw(ReadOnlySpan<byte> s)
     {
         s.CopyTo(Take(s.Length));
         Length += s.Length;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Long(long v)
     {
         v.TryFormat(Take(20), out var n, default, CultureInfo.InvariantCulture); // 20: digits of long.MinValue
@@ -39,6 +41,7 @@ internal sealed class JsonSink
     private readonly byte[] _date = new byte[11]; // "yyyy-MM-ddT", cached per day
 
     /// <summary>Writes <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> for UTC <paramref name="utcMs"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Time(long utcMs)
     {
         const long DayMs = 86_400_000; // milliseconds per day
@@ -79,6 +82,7 @@ internal sealed class JsonSink
     }
 
     /// <summary>Writes a JSON string; invalid UTF-8 becomes U+FFFD so the output is always valid JSON.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void String(ReadOnlySpan<byte> s, bool closeQuote = true)
     {
         if (!Utf8.IsValid(s))

@@ -233,6 +233,7 @@ public sealed class MonitoringEngine
         return s;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Merge(Chunk chunk, ChunkResult result, Parser parser, string name, byte[] nameBytes, RunSummary summary, long[] hitsPerRule,
         Dictionary<(int, ulong), (long, long)> bytesState, Worker mergeWorker, Stream output)
     {
@@ -494,6 +495,7 @@ public sealed class MonitoringEngine
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ResolveUser(ref LogLine l, ref ReadOnlySpan<byte> user, ref string? mappedUser, ref Person? person, ref bool attributed)
         {
             user = l.User;
@@ -505,6 +507,7 @@ public sealed class MonitoringEngine
             person = attributed ? _e.People.Find(user) : null;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static long Window(long localMs, TimeSpan within)
         {
             const long DayMs = 86_400_000; // milliseconds per day

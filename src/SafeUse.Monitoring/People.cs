@@ -68,6 +68,7 @@ public sealed class People
     }
 
     /// <summary>The person for log user <paramref name="user"/>, or null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public Person? Find(ReadOnlySpan<byte> user)
     {
         if (_byHash.Count == 0 || user.IsEmpty) return null;
@@ -77,6 +78,7 @@ public sealed class People
     }
 
     /// <summary>The user without a <c>DOMAIN\</c> (or URL-encoded <c>DOMAIN%5C</c>) prefix or <c>@realm</c> suffix.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<byte> StripUser(ReadOnlySpan<byte> user)
     {
         var bs = user.LastIndexOf((byte)'\\');
@@ -140,6 +142,7 @@ public sealed class IpMap
     }
 
     /// <summary>The user of <paramref name="ip"/> at <paramref name="timeMs"/>, or an empty span.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Find(ReadOnlySpan<byte> ip, long timeMs, out string? user)
     {
         user = null;
@@ -190,6 +193,7 @@ internal sealed class LocalClock(TimeZoneInfo zone)
     public TimeZoneInfo Zone => zone;
 
     /// <summary>Local milliseconds (since 1970-01-01 local) of UTC <paramref name="utcMs"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public long ToLocal(long utcMs)
     {
         var block = utcMs >= 0 ? utcMs / BlockMs : (utcMs - BlockMs + 1) / BlockMs;
@@ -202,6 +206,7 @@ internal sealed class LocalClock(TimeZoneInfo zone)
     }
 
     /// <summary>UTC milliseconds of local <paramref name="localMs"/>; the repeated hour is read as standard time.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public long ToUtc(long localMs)
     {
         var block = localMs >= 0 ? localMs / BlockMs : (localMs - BlockMs + 1) / BlockMs;

@@ -370,6 +370,7 @@ public sealed class RuleSet
     }
 
     /// <summary>True when local time <paramref name="localMs"/> (milliseconds since 1970-01-01 local) is in period <paramref name="index"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool InPeriod(int index, long localMs)
     {
         var p = Periods[index];

@@ -10,6 +10,7 @@ public static class SearchText
     /// The decoded search text of a request, or null when the URL is not a search on a known engine.
     /// <paramref name="host"/> is lower case; <paramref name="pathAndQuery"/> starts at the path.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static string? Extract(ReadOnlySpan<byte> host, ReadOnlySpan<byte> pathAndQuery)
     {
         var q = pathAndQuery.IndexOf((byte)'?');
@@ -65,6 +66,7 @@ public static class SearchText
     }
 
     /// <summary>Percent-decodes as UTF-8 with <c>+</c> as a space, lower-cases and collapses spaces.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static string Decode(ReadOnlySpan<byte> value)
     {
         var buf = ArrayPool<byte>.Shared.Rent(value.Length);
@@ -114,6 +116,7 @@ public static class SearchText
     /// True when <paramref name="phrase"/> occurs in <paramref name="text"/> (both normalised) with a word boundary on
     /// both sides: the start or end of the text, or a character that is not a letter or digit.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool ContainsPhrase(string text, string phrase)
     {
         if (phrase.Length == 0) return false;
