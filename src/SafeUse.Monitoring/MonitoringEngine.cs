@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -150,7 +151,7 @@ public sealed class MonitoringEngine
         var clock = Stopwatch.StartNew();
         var summary = new RunSummary();
         var hitsPerRule = new long[Rules.Rules.Count];
-        var bytesState = new Dictionary<(int Rule, ulong Person), (long Window, long Total)>();
+        var bytesState = new Dictionary<BytesKey, long>(); // bytes-over totals per rule, person and window
         var mergeWorker = new Worker(this);
         var workers = new ConcurrentBag<Worker>(Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(this)));
         threads = Math.Max(1, threads);
@@ -212,7 +213,7 @@ public sealed class MonitoringEngine
     }
 
     private void MergeOldest(Queue<(Chunk Chunk, Task<ChunkResult> Task)> pending, Parser parser, string name, byte[] nameBytes, RunSummary summary,
-        long[] hitsPerRule, Dictionary<(int, ulong), (long, long)> bytesState, Worker mergeWorker, Stream output)
+        long[] hitsPerRule, Dictionary<BytesKey, long> bytesState, Worker mergeWorker, Stream output)
     {
         var (chunk, task) = pending.Dequeue();
         var result = task.GetAwaiter().GetResult();
@@ -235,7 +236,7 @@ public sealed class MonitoringEngine
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Merge(Chunk chunk, ChunkResult result, Parser parser, string name, byte[] nameBytes, RunSummary summary, long[] hitsPerRule,
-        Dictionary<(int, ulong), (long, long)> bytesState, Worker mergeWorker, Stream output)
+        Dictionary<BytesKey, long> bytesState, Worker mergeWorker, Stream output)
     {
         summary.LinesRead += result.Read;
         summary.LinesParsed += result.Parsed;
@@ -243,26 +244,38 @@ public sealed class MonitoringEngine
         foreach (var (line, reason) in result.Examples)
             if (summary.SkippedExamples.Count < MaxExamples) summary.SkippedExamples.Add(($"{name}:{line}", reason));
         for (var r = 0; r < hitsPerRule.Length; r++) hitsPerRule[r] += result.Hits[r];
+        // bytes-over: the chunk's totals per rule, person and window are added to the run's; where a total crosses
+        // its threshold in this chunk, the crossing line is found in that group's lines and its hit written in place.
+        var crossings = new List<(int OutputPosition, int Rule, BytesLine Line)>();
+        var lines = CollectionsMarshal.AsSpan(result.BytesLines);
+        foreach (var g in result.BytesGroups)
+        {
+            var threshold = Rules.Rules[g.Key.Rule].BytesOver;
+            ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(bytesState, g.Key, out _);
+            if (total <= threshold && total > threshold - g.Total) // total + g.Total > threshold, without overflow
+            {
+                for (var e = g.Head; e >= 0; e = lines[e].Next)
+                {
+                    if (lines[e].CumBefore + lines[e].Bytes > threshold - total)
+                    {
+                        crossings.Add((lines[e].OutputPosition, g.Key.Rule, lines[e]));
+                        break;
+                    }
+                }
+            }
+            total = total > long.MaxValue - g.Total ? long.MaxValue : total + g.Total;
+        }
+        crossings.Sort((a, b) => a.OutputPosition != b.OutputPosition ? a.OutputPosition.CompareTo(b.OutputPosition) : a.Rule.CompareTo(b.Rule));
         var written = result.Output.Written;
         var pos = 0;
-        foreach (var c in result.Candidates)
+        foreach (var (outputPosition, rule, line) in crossings)
         {
-            output.Write(written[pos..c.OutputPosition]);
-            pos = c.OutputPosition;
-            var rule = Rules.Rules[c.Rule];
-            var key = (c.Rule, c.Person);
-            bytesState.TryGetValue(key, out var st);
-            if (st.Item1 != c.Window) st = (c.Window, 0); // a new window starts from zero
-            var before = st.Item2;
-            var after = before + c.Bytes;
-            bytesState[key] = (c.Window, after);
-            if (before <= rule.BytesOver && after > rule.BytesOver)
-            {
-                hitsPerRule[c.Rule]++;
-                mergeWorker.Output.Clear();
-                mergeWorker.RenderAgain(chunk.Data.Slice(c.LineOffset, c.LineLength), c.LineNumber, parser, nameBytes, c.Rule);
-                output.Write(mergeWorker.Output.Written);
-            }
+            output.Write(written[pos..outputPosition]);
+            pos = outputPosition;
+            hitsPerRule[rule]++;
+            mergeWorker.Output.Clear();
+            mergeWorker.RenderAgain(chunk.Data.Slice(line.LineOffset, line.LineLength), line.LineNumber, parser, nameBytes, rule);
+            output.Write(mergeWorker.Output.Written);
         }
         output.Write(written[pos..]);
         result.Output.Clear();
@@ -272,16 +285,23 @@ public sealed class MonitoringEngine
     /// <summary>Output buffers reused across chunks, so they grow once rather than per chunk.</summary>
     private static readonly ConcurrentBag<JsonSink> Sinks = [];
 
-    internal struct Candidate
+    /// <summary>A bytes-over total's identity: rule, person (user or IP) and window.</summary>
+    internal readonly record struct BytesKey(int Rule, ulong Person, long Window);
+
+    /// <summary>One chunk's lines for a <see cref="BytesKey"/>: their total and the lines that could cross the threshold.</summary>
+    internal struct BytesGroup
     {
-        public int OutputPosition;
-        public int Rule;
-        public ulong Person;
-        public long Window;
-        public long Bytes;
-        public int LineOffset;
-        public int LineLength;
-        public long LineNumber;
+        public BytesKey Key;
+        public long Total;
+        public int Head, Tail; // a linked list through BytesLines
+        public bool Saturated; // the chunk's own total is over the threshold: later lines cannot be the crossing one
+    }
+
+    /// <summary>A line that might take its group over the threshold, with where its hit would go in the chunk's output.</summary>
+    internal struct BytesLine
+    {
+        public int OutputPosition, LineOffset, LineLength, Next;
+        public long LineNumber, CumBefore, Bytes;
     }
 
     internal sealed class ChunkResult
@@ -290,7 +310,9 @@ public sealed class MonitoringEngine
         public List<(long Line, string Reason)> Examples = [];
         public long[] Hits = [];
         public JsonSink Output = Sinks.TryTake(out var sink) ? sink : new JsonSink();
-        public List<Candidate> Candidates = [];
+        public List<BytesGroup> BytesGroups = [];
+        public List<BytesLine> BytesLines = [];
+        public Dictionary<BytesKey, int> BytesIndex = [];
     }
 
     /// <summary>Per-thread state: scratch buffers and a time-zone cache.</summary>
@@ -466,7 +488,7 @@ public sealed class MonitoringEngine
                 if (r.PeriodIndex >= 0 || r.BytesOver > 0)
                 {
                     if (!haveLocal) { localMs = _clock.ToLocal(l.TimeMs); haveLocal = true; }
-                    if (r.PeriodIndex >= 0 && !_e.Rules.InPeriod(r.PeriodIndex, localMs)) continue;
+                    if (r.PeriodIndex >= 0 && !InPeriod(r.PeriodIndex, localMs)) continue;
                 }
                 if (!userResolved) { ResolveUser(ref l, ref user, ref mappedUser, ref person, ref attributed); userResolved = true; }
                 if (!r.WhoAny)
@@ -476,14 +498,31 @@ public sealed class MonitoringEngine
                 }
                 if (r.BytesOver > 0 && onlyRule < 0)
                 {
-                    var personKey = attributed
-                        ? Hashing.Forward(People.StripUser(user))
+                    var personKey = person is not null ? person.Key // the same as hashing the log's user, without the work
+                        : attributed ? Hashing.Forward(People.StripUser(user))
                         : Hashing.Forward(l.Ip, Hashing.Step(Hashing.Seed, (byte)'#')); // '#' keeps IP keys apart from user names
-                    res.Candidates.Add(new Candidate
+                    var key = new BytesKey(ri, personKey, CachedWindow(ri, localMs, r.Within));
+                    ref var gi = ref CollectionsMarshal.GetValueRefOrAddDefault(res.BytesIndex, key, out var exists);
+                    if (!exists)
                     {
-                        OutputPosition = res.Output.Length, Rule = ri, Person = personKey, Window = Window(localMs, r.Within),
-                        Bytes = l.Bytes, LineOffset = p.Offset, LineLength = p.Length, LineNumber = p.LineNo,
-                    });
+                        gi = res.BytesGroups.Count;
+                        res.BytesGroups.Add(new BytesGroup { Key = key, Head = -1, Tail = -1 });
+                    }
+                    ref var group = ref CollectionsMarshal.AsSpan(res.BytesGroups)[gi];
+                    if (!group.Saturated)
+                    {
+                        var index = res.BytesLines.Count;
+                        res.BytesLines.Add(new BytesLine
+                        {
+                            OutputPosition = res.Output.Length, LineOffset = p.Offset, LineLength = p.Length, Next = -1,
+                            LineNumber = p.LineNo, CumBefore = group.Total, Bytes = l.Bytes,
+                        });
+                        if (group.Tail >= 0) CollectionsMarshal.AsSpan(res.BytesLines)[group.Tail].Next = index;
+                        else group.Head = index;
+                        group.Tail = index;
+                        if (l.Bytes > r.BytesOver - group.Total) group.Saturated = true;
+                    }
+                    group.Total = group.Total > long.MaxValue - l.Bytes ? long.MaxValue : group.Total + l.Bytes;
                     continue;
                 }
                 if (!haveSearch) { search = hasPath ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
@@ -493,6 +532,26 @@ public sealed class MonitoringEngine
                 res.Hits[ri]++;
                 Render(ref l, host, p.LineNo, name, attributed ? user : default, mappedUser, person, mask, ri, search);
             }
+        }
+
+        private long[]? _periodMinute; // per period: the local minute last asked about, and the answer
+        private bool[]? _periodAnswer;
+
+        /// <summary>Period membership, asked once per period and minute (logs are in time order, periods are whole minutes).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private bool InPeriod(int period, long localMs)
+        {
+            if (_periodMinute is null)
+            {
+                _periodMinute = new long[_e.Rules.Periods.Count];
+                Array.Fill(_periodMinute, long.MinValue);
+                _periodAnswer = new bool[_e.Rules.Periods.Count];
+            }
+            var start = _periodMinute[period];
+            if ((ulong)(localMs - start) < 60_000) return _periodAnswer![period]; // unsigned: also false for the initial MinValue
+            var minuteMs = (localMs >= 0 ? localMs / 60_000 : (localMs - 59_999) / 60_000) * 60_000;
+            _periodMinute[period] = minuteMs;
+            return _periodAnswer![period] = _e.Rules.InPeriodAtMinute(period, minuteMs);
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -505,6 +564,37 @@ public sealed class MonitoringEngine
             }
             attributed = !user.IsEmpty;
             person = attributed ? _e.People.Find(user) : null;
+        }
+
+        private long[]? _windowStart; // per rule: the last bytes-over window's first local millisecond, length and number
+        private long[]? _windowLength;
+        private long[]? _windowId;
+
+        /// <summary><see cref="Window"/>, remembered per rule: consecutive lines nearly always share a window.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private long CachedWindow(int rule, long localMs, TimeSpan within)
+        {
+            if (_windowStart is null)
+            {
+                var n = _e.Rules.Rules.Count;
+                (_windowStart, _windowLength, _windowId) = (new long[n], new long[n], new long[n]);
+            }
+            if (_windowLength![rule] > 0 && (ulong)(localMs - _windowStart[rule]) < (ulong)_windowLength[rule]) return _windowId![rule];
+            var id = Window(localMs, within);
+            // The window's bounds: find them from its number by the same arithmetic, one day and one window at a time.
+            const long DayMs = 86_400_000; // milliseconds per day
+            var w = (long)within.TotalMilliseconds;
+            long start;
+            if (w >= DayMs) start = id * w;
+            else
+            {
+                var day = localMs >= 0 ? localMs / DayMs : (localMs - DayMs + 1) / DayMs;
+                start = day * DayMs + (localMs - day * DayMs) / w * w;
+            }
+            _windowStart[rule] = start;
+            _windowLength[rule] = Math.Min(w, DayMs - ((start % DayMs) + DayMs) % DayMs); // a window never crosses local midnight
+            _windowId![rule] = id;
+            return id;
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

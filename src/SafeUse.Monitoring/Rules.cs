@@ -373,6 +373,18 @@ public sealed class RuleSet
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool InPeriod(int index, long localMs)
     {
+        var minute = localMs >= 0 ? localMs / 60_000 : (localMs - 59_999) / 60_000;
+        return InPeriodAtMinute(index, minute * 60_000);
+    }
+
+    /// <summary>
+    /// Whether the minute starting at <paramref name="minuteMs"/> (local) is in period <paramref name="index"/>: a
+    /// period is whole minutes, so callers cache the answer per minute.
+    /// </summary>
+    internal bool InPeriodAtMinute(int index, long minuteMs) => InPeriodUncached(index, minuteMs);
+
+    private bool InPeriodUncached(int index, long localMs)
+    {
         var p = Periods[index];
         const long DayMs = 86_400_000; // milliseconds per day
         var day = Math.DivRem(localMs, DayMs, out var rem);
@@ -394,7 +406,7 @@ public sealed class RuleSet
             foreach (var (f, t) in p.Dates) if (date >= f && date <= t) { any = true; break; }
             if (!any) return false;
         }
-        foreach (var e in p.Except) if (InPeriod(e, localMs)) return false;
+        foreach (var e in p.Except) if (InPeriodUncached(e, localMs)) return false;
         return true;
     }
 
