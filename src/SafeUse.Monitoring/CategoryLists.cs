@@ -30,7 +30,11 @@ public sealed class CategoryLists
         _urls = urls;
         _urlHosts = urlHosts;
         _singleLabelKeys = domains.HasSingleLabelKeys;
-        foreach (var h in urlHosts) _urlHostFilter[(h >> 6) & ((1 << 14) - 1)] |= 1UL << (int)h;
+        foreach (var h in urlHosts)
+        {
+            var m = h * 0x9E3779B97F4A7C15UL; // as ClassifyUrlHashed: top 14 bits pick the word, the 6 below the bit
+            _urlHostFilter[(int)(m >> 50)] |= 1UL << (int)(m >> 44);
+        }
         _expressions = expressions;
         ExpressionCategories = expressionCategories;
         LoadTime = loadTime;
@@ -212,7 +216,7 @@ public sealed class CategoryLists
             {
                 NormaliseUrlEntry(scratch, out var host, out var urlPath);
                 if (host.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "URL entry has no host");
-                var hostHash = Hashing.Forward(host);
+                var hostHash = Hashing.Backward(host); // as the domain lookup hashes hosts, so a request's host is hashed once
                 // The key is host bytes then path bytes; paths start with '/', hosts never contain one.
                 var key = keyBuffer.AsSpan(0, host.Length + urlPath.Length);
                 host.CopyTo(key);
@@ -348,9 +352,30 @@ public sealed class CategoryLists
     public UInt128 ClassifyUrl(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path)
     {
         if (_urls.Count == 0) return UInt128.Zero;
-        host = StripWwwPrefix(host);
-        var h = Hashing.Forward(host);
-        if ((_urlHostFilter[(h >> 6) & ((1 << 14) - 1)] & (1UL << (int)h)) == 0 || !_urlHosts.Contains(h)) return UInt128.Zero;
+        var stripped = StripWwwPrefix(host);
+        return ClassifyUrlHashed(stripped, path, Hashing.Backward(stripped));
+    }
+
+    /// <summary>
+    /// <see cref="ClassifyUrl(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> for lower-case <paramref name="host"/>, taking
+    /// the host's hash from the suffix hashes <see cref="HostSuffixes"/> already computed when it is among them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal UInt128 ClassifyUrl(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, ReadOnlySpan<ulong> hashes, ReadOnlySpan<int> starts)
+    {
+        if (_urls.Count == 0) return UInt128.Zero;
+        var stripped = StripWwwPrefix(host);
+        var at = host.Length - stripped.Length;
+        for (var k = 0; k < starts.Length; k++)
+            if (starts[k] == at) return ClassifyUrlHashed(stripped, path, hashes[k]);
+        return ClassifyUrlHashed(stripped, path, Hashing.Backward(stripped));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private UInt128 ClassifyUrlHashed(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, ulong h)
+    {
+        var m = h * 0x9E3779B97F4A7C15UL; // spread FNV's weak low bits before taking the filter's bits
+        if ((_urlHostFilter[(int)(m >> 50)] & (1UL << (int)(m >> 44))) == 0 || !_urlHosts.Contains(h)) return UInt128.Zero;
         Span<byte> key = stackalloc byte[1024]; // 1024: longer request paths are matched on their first 1 KB minus the host
         var result = UInt128.Zero;
         var limit = Math.Min(path.Length, key.Length - host.Length);

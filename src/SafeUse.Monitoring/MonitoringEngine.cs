@@ -450,11 +450,19 @@ public sealed class MonitoringEngine
             if (q >= 0) path = path[..q];
 
             var lists = _e.Lists;
-            var mask = p.Suffixes >= 0
-                ? lists.ClassifyHostSuffixes(host, _suffixHashes.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes),
-                    _suffixStarts.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes))
-                : lists.ClassifyHost(host);
-            if (hasPath) mask |= lists.ClassifyUrl(host, path);
+            UInt128 mask;
+            if (p.Suffixes >= 0)
+            {
+                var hashes = _suffixHashes.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes);
+                var starts = _suffixStarts.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes);
+                mask = lists.ClassifyHostSuffixes(host, hashes, starts);
+                if (hasPath) mask |= lists.ClassifyUrl(host, path, hashes, starts);
+            }
+            else
+            {
+                mask = lists.ClassifyHost(host);
+                if (hasPath) mask |= lists.ClassifyUrl(host, path);
+            }
             var evaluatedExpressions = _e._ruleExpressionCategories;
             if (evaluatedExpressions != UInt128.Zero) mask |= lists.ClassifyExpressions(l.Url, evaluatedExpressions);
             if (mask == UInt128.Zero && _e._allRulesNeedCategories) return;

@@ -10,7 +10,13 @@ namespace SafeUse.Platform.Cli;
 internal static class SafeUseCli
 {
 
-    private static readonly string[] Commands = ["serve", "db", "admin", "import", "audit", "policy", "reminders", "monitor"];
+    private static readonly (string Name, Func<Command> Create)[] Factories =
+    [
+        ("serve", ServeCommand.Create), ("db", DbCommand.Create), ("admin", AdminCommand.Create), ("import", ImportCommand.Create),
+        ("audit", AuditCommand.Create), ("policy", PolicyCommand.Create), ("reminders", RemindersCommand.Create), ("monitor", MonitorCommand.Create),
+    ];
+
+    private static readonly string[] Commands = [.. Factories.Select(f => f.Name)];
 
     public static readonly Option<string?> Provider = new("--database-provider")
     {
@@ -42,14 +48,11 @@ internal static class SafeUseCli
         root.Options.Add(Provider);
         root.Options.Add(ConnectionString);
         root.Options.Add(DataDir);
-        root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(DbCommand.Create());
-        root.Subcommands.Add(AdminCommand.Create());
-        root.Subcommands.Add(ImportCommand.Create());
-        root.Subcommands.Add(AuditCommand.Create());
-        root.Subcommands.Add(PolicyCommand.Create());
-        root.Subcommands.Add(RemindersCommand.Create());
-        root.Subcommands.Add(MonitorCommand.Create());
+        // Only the command being run is built (the first command name in the arguments); root help builds them all.
+        // Building every command's options loads much of the web stack, which `monitor run` over a log never needs.
+        var invoked = args.FirstOrDefault(a => Commands.Contains(a));
+        foreach (var (name, create) in Factories)
+            if (invoked is null || name == invoked) root.Subcommands.Add(create());
         return await root.Parse(args).InvokeAsync();
     }
 
