@@ -98,9 +98,11 @@ public sealed class MonitoringEngine
         foreach (var r in rules.Rules) _ruleExpressionCategories |= (r.Categories | r.ExceptCategories) & lists.ExpressionCategories;
         _anyBytesRule = rules.Rules.Any(r => r.BytesOver > 0);
         _anySearchRule = rules.Rules.Any(r => r.SearchTerms is not null);
+        _rules = [.. rules.Rules];
         _roleAllowed = rules.Rules.Select(r => People.Roles.Select(r.WhoRoles.Contains).ToArray()).ToArray();
     }
 
+    private readonly Rule[] _rules; // an array: the hot loop indexes it without interface calls
     private readonly bool[][] _roleAllowed; // [rule][person.RoleId]: who: roles without comparing strings per line
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -448,6 +450,7 @@ public sealed class MonitoringEngine
             var path = pathAndQuery;
             var q = path.IndexOfAny((byte)'?', (byte)'#');
             if (q >= 0) path = path[..q];
+            var hasQuery = hasPath && q >= 0 && pathAndQuery[q] == '?'; // searches are always in the query
 
             var lists = _e.Lists;
             UInt128 mask;
@@ -478,8 +481,8 @@ public sealed class MonitoringEngine
             string? search = null;
             var haveSearch = false;
 
-            var rules = _e.Rules.Rules;
-            for (var ri = 0; ri < rules.Count; ri++)
+            var rules = _e._rules;
+            for (var ri = 0; ri < rules.Length; ri++)
             {
                 if (onlyRule >= 0 && ri != onlyRule) continue;
                 var r = rules[ri];
@@ -487,7 +490,7 @@ public sealed class MonitoringEngine
                 if ((mask & r.ExceptCategories) != UInt128.Zero) continue;
                 if (r.SearchTerms is not null)
                 {
-                    if (!haveSearch) { search = hasPath ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
+                    if (!haveSearch) { search = hasQuery ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
                     if (search is null) continue;
                     var found = false;
                     foreach (var t in r.SearchTerms) if (SearchText.ContainsPhrase(search, t)) { found = true; break; }
@@ -533,7 +536,7 @@ public sealed class MonitoringEngine
                     group.Total = group.Total > long.MaxValue - l.Bytes ? long.MaxValue : group.Total + l.Bytes;
                     continue;
                 }
-                if (!haveSearch) { search = hasPath ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
+                if (!haveSearch) { search = hasQuery ? SearchText.Extract(host, pathAndQuery) : null; haveSearch = true; }
                 var all = mask | lists.ClassifyExpressions(l.Url, lists.ExpressionCategories & ~evaluatedExpressions);
                 evaluatedExpressions = lists.ExpressionCategories;
                 mask = all;

@@ -50,7 +50,7 @@ public sealed class MonitorCommandTests : IDisposable
         var hits = Path.Combine(dir, "hits.jsonl");
         var summary = Path.Combine(dir, "summary.json");
         var code = await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "rules.yaml"), "--lists", Path.Combine(dir, "lists"),
-            "--people", Path.Combine(dir, "people.csv"), "--format", "squid", "--year", "2026", "--out", hits, "--summary", summary, Path.Combine(dir, "access.log")]);
+            "--people", Path.Combine(dir, "people.csv"), "--format", "squid", "--year", "2026", "--out", hits, "--summary", summary, "--no-cache", Path.Combine(dir, "access.log")]);
         code.ShouldBe(0);
 
         var lines = File.ReadAllLines(hits).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -74,9 +74,31 @@ public sealed class MonitorCommandTests : IDisposable
     {
         Arrange();
         Write("bad.yaml", "rules:\n  - id: x\n    severity: apocalyptic\n");
-        (await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "bad.yaml"), "--lists", Path.Combine(dir, "lists"), "--out", Path.Combine(dir, "o.jsonl"), Path.Combine(dir, "access.log")])).ShouldBe(2);
-        (await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "rules.yaml"), "--lists", Path.Combine(dir, "no-such-dir"), "--out", Path.Combine(dir, "o.jsonl"), Path.Combine(dir, "access.log")])).ShouldBe(2);
+        (await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "bad.yaml"), "--lists", Path.Combine(dir, "lists"), "--out", Path.Combine(dir, "o.jsonl"), "--no-cache", Path.Combine(dir, "access.log")])).ShouldBe(2);
+        (await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "rules.yaml"), "--lists", Path.Combine(dir, "no-such-dir"), "--out", Path.Combine(dir, "o.jsonl"), "--no-cache", Path.Combine(dir, "access.log")])).ShouldBe(2);
         (await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "rules.yaml"), "--lists", Path.Combine(dir, "lists"), "--threads", "0", Path.Combine(dir, "access.log")])).ShouldBe(2);
         (await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "rules.yaml"), "--lists", Path.Combine(dir, "lists"), "--out", Path.Combine(dir, "o.jsonl"), Path.Combine(dir, "missing.log")])).ShouldNotBe(0);
+    }
+
+    [Fact]
+    public async Task The_compiled_lists_are_cached_and_rebuilt_when_a_list_changes()
+    {
+        Arrange();
+        var cache = Path.Combine(dir, "cache");
+        async Task<(string Cache, int Hits)> Run()
+        {
+            var summary = Path.Combine(dir, "summary.json");
+            var code = await SafeUseCli.RunAsync(["monitor", "run", "--rules", Path.Combine(dir, "rules.yaml"), "--lists", Path.Combine(dir, "lists"),
+                "--format", "squid", "--out", Path.Combine(dir, "hits.jsonl"), "--summary", summary, "--cache", cache, Path.Combine(dir, "access.log")]);
+            code.ShouldBe(0);
+            var json = JsonDocument.Parse(File.ReadAllText(summary)).RootElement;
+            return (json.GetProperty("listCache").GetString()!, json.GetProperty("hits").GetInt32());
+        }
+
+        (await Run()).ShouldBe(("written", 2));
+        (await Run()).ShouldBe(("read", 2));
+        File.AppendAllText(Path.Combine(dir, "lists", "whitelist", "domains"), "casino-example.test\n"); // the CONNECT line is now allowed
+        (await Run()).ShouldBe(("written", 1));
+        (await Run()).ShouldBe(("read", 1));
     }
 }

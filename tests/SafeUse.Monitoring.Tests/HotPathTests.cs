@@ -1,0 +1,99 @@
+using System.Text;
+using Shouldly;
+using Xunit;
+
+namespace SafeUse.Monitoring.Tests;
+
+/// <summary>The hot path's building blocks against plain reference versions, and bytes-over across chunk boundaries.</summary>
+public sealed class HotPathTests : IDisposable
+{
+    private readonly Fixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    private static List<(int Start, int End)> ReferenceTokens(byte[] s, int max)
+    {
+        var tokens = new List<(int, int)>();
+        var i = 0;
+        while (tokens.Count < max)
+        {
+            while (i < s.Length && s[i] == ' ') i++;
+            if (i == s.Length) break;
+            var start = i;
+            while (i < s.Length && s[i] != ' ') i++;
+            tokens.Add((start, i));
+        }
+        return tokens;
+    }
+
+    [Fact]
+    public void Space_tokens_match_a_byte_by_byte_split_on_any_line()
+    {
+        var rng = new Random(20261125);
+        var alphabet = "ab \t/:.-"u8.ToArray(); // spaces often, and tabs, which are not separators
+        var bounds = new int[32];
+        for (var n = 0; n < 20_000; n++)
+        {
+            var line = new byte[rng.Next(0, 140)]; // across 0, 1, 4 and more 32-byte blocks
+            for (var i = 0; i < line.Length; i++) line[i] = alphabet[rng.Next(alphabet.Length)];
+            if (n % 3 == 0) for (var i = 0; i < line.Length; i++) if (rng.Next(4) == 0) line[i] = (byte)' '; // long runs
+            var max = 1 + n % 12;
+            var expected = ReferenceTokens(line, max);
+            var count = LogParsers.SpaceTokens(line, bounds, max);
+            var actual = Enumerable.Range(0, count).Select(k => (bounds[2 * k], bounds[2 * k + 1])).ToList();
+            actual.ShouldBe(expected, $"line '{Encoding.ASCII.GetString(line)}' max {max}");
+        }
+    }
+
+    [Theory]
+    [InlineData("http://Example.COM/a/b?q=1", "example.com", "/a/b?q=1")]
+    [InlineData("HTTPS://example.com", "example.com", "/")]
+    [InlineData("svn+ssh://host.example:22/repo", "host.example", "/repo")]
+    [InlineData("example.com:443", "example.com", null)]
+    [InlineData("example.com/redirect?to=http://evil.example/", "example.com/redirect?to=http", null)] // no leading scheme: the whole token up to the port is the host
+    [InlineData("http://user:pw@host.example:8080/x", "host.example", "/x")]
+    [InlineData("http://[2001:db8::1]:8080/x", "2001:db8::1", "/x")]
+    public void Urls_split_into_host_and_path(string url, string host, string? path)
+    {
+        var buffer = new byte[1024];
+        LogParsers.SplitUrl(Encoding.ASCII.GetBytes(url), buffer, out var length, out var pathAndQuery, out var hasPath).ShouldBeTrue();
+        Encoding.ASCII.GetString(buffer, 0, length).ShouldBe(host);
+        hasPath.ShouldBe(path is not null);
+        if (path is not null) Encoding.ASCII.GetString(pathAndQuery).ShouldBe(path);
+    }
+
+    private static string Squid(long time, string user, long bytes) =>
+        $"{time}.000 1 10.0.0.1 TCP_MISS/200 {bytes} GET http://a.example/ {user} HIER_NONE/- -\n";
+
+    [Theory]
+    [InlineData(1, 40)] // every line its own chunk
+    [InlineData(2, 40)]
+    [InlineData(1, 1 << 20)]
+    [InlineData(2, 150)]
+    public void Bytes_over_totals_carry_across_chunks_and_threads(int threads, int chunkBytes)
+    {
+        var engine = _f.Engine("rules:\n  - id: big\n    bytes-over: 1kB\n    within: 1h\n    who: [any]\n");
+        engine.ChunkBytes = chunkBytes;
+        var t = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var log = Squid(t, "u1", 300) + Squid(t + 1, "u2", 900) + Squid(t + 2, "u1", 300) + Squid(t + 3, "u1", 300)
+            + Squid(t + 4, "u2", 50) // u2 at 950
+            + Squid(t + 5, "u1", 101) // u1 at 1001: crosses (line 6)
+            + Squid(t + 6, "u2", 51) // u2 at 1001: crosses (line 7)
+            + Squid(t + 7, "u1", 900); // already hit
+        var hits = _f.Run(engine, log, threads: threads).Hits;
+        hits.Select(h => h.GetProperty("source").GetString()!.Split(':')[^1]).ShouldBe(["6", "7"]);
+        hits.Select(h => h.GetProperty("user").GetString()).ShouldBe(["u1", "u2"]);
+    }
+
+    [Fact]
+    public void A_late_line_counts_towards_its_own_window()
+    {
+        var engine = _f.Engine("rules:\n  - id: big\n    bytes-over: 1kB\n    within: 1h\n    who: [any]\n");
+        var t = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var log = Squid(t, "u1", 600) // 10:00 window: 600
+            + Squid(t + 3600, "u1", 600) // 11:00 window: 600
+            + Squid(t + 10, "u1", 500); // logged late, 10:00 window: 1100 -> hit on line 3
+        var hits = _f.Run(engine, log).Hits;
+        hits.Select(h => h.GetProperty("source").GetString()!.Split(':')[^1]).ShouldBe(["3"]);
+    }
+}
