@@ -16,6 +16,14 @@ internal sealed class JsonSink
 
     public void Clear() => Length = 0;
 
+    /// <summary><paramref name="s"/> as a JSON string, quotes included.</summary>
+    public static byte[] Render(ReadOnlySpan<byte> s)
+    {
+        var sink = new JsonSink();
+        sink.String(s);
+        return sink.Written.ToArray();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<byte> Take(int n)
     {

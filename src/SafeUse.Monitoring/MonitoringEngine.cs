@@ -99,10 +99,23 @@ public sealed class MonitoringEngine
         _anyBytesRule = rules.Rules.Any(r => r.BytesOver > 0);
         _anySearchRule = rules.Rules.Any(r => r.SearchTerms is not null);
         _rules = [.. rules.Rules];
+        _ruleTails = [.. rules.Rules.Select((r, i) =>
+        {
+            var tail = new JsonSink();
+            tail.Raw(",\"rule\":"u8);
+            tail.String(_ruleIds[i]);
+            tail.Raw(",\"clause\":"u8);
+            if (_clauses[i] is { } clause) tail.String(clause); else tail.Raw("null"u8);
+            tail.Raw(",\"severity\":"u8);
+            tail.String(_severities[i]);
+            tail.Raw(",\"search\":"u8);
+            return tail.Written.ToArray();
+        })];
         _roleAllowed = rules.Rules.Select(r => People.Roles.Select(r.WhoRoles.Contains).ToArray()).ToArray();
     }
 
-    private readonly Rule[] _rules; // an array: the hot loop indexes it without interface calls
+    private readonly Rule[] _rules;
+    private readonly byte[][] _ruleTails; // ,"rule":..,"clause":..,"severity":..,"search": rendered once per rule // an array: the hot loop indexes it without interface calls
     private readonly bool[][] _roleAllowed; // [rule][person.RoleId]: who: roles without comparing strings per line
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -574,7 +587,41 @@ public sealed class MonitoringEngine
                 user = _e.IpMap.Find(l.Ip, l.TimeMs, out mappedUser);
             }
             attributed = !user.IsEmpty;
-            person = attributed ? _e.People.Find(user) : null;
+            person = attributed ? FindPerson(user) : null;
+        }
+
+        /// <summary>A user seen before, exactly as the log spelt it (up to 24 bytes), and who they are (null: nobody).</summary>
+        private struct UserEntry
+        {
+            public ulong W0, W1, W2;
+            public int Length; // 0: empty entry
+            public Person? Person;
+        }
+
+        private const int UserCacheSize = 4096; // direct-mapped; a school's users are a few thousand
+        private readonly UserEntry[] _users = new UserEntry[UserCacheSize];
+
+        /// <summary>
+        /// <see cref="People.Find"/> through a per-thread cache keyed by the user's bytes as three words: the people
+        /// file is asked once per distinct spelling, not once per line.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private Person? FindPerson(ReadOnlySpan<byte> user)
+        {
+            if (user.Length > 24) return _e.People.Find(user);
+            Span<byte> words = stackalloc byte[24];
+            words.Clear();
+            user.CopyTo(words);
+            var w0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words);
+            var w1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[8..]);
+            var w2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[16..]);
+            var h = (w0 * 0x9E3779B97F4A7C15UL) ^ (w1 * 0xC2B2AE3D27D4EB4FUL) ^ (w2 * 0x165667B19E3779F9UL) ^ (ulong)user.Length;
+            h ^= h >> 29;
+            ref var e = ref _users[(int)(h & (UserCacheSize - 1))];
+            if (e.Length == user.Length && e.W0 == w0 && e.W1 == w1 && e.W2 == w2) return e.Person;
+            var person = _e.People.Find(user);
+            e = new UserEntry { W0 = w0, W1 = w1, W2 = w2, Length = user.Length, Person = person };
+            return person;
         }
 
         private long[]? _windowStart; // per rule: the last bytes-over window's first local millisecond, length and number
@@ -619,44 +666,60 @@ public sealed class MonitoringEngine
             return day * (DayMs / w + 1) + inDay / w;
         }
 
+        private byte[]? _sourceName; // the file whose source prefix is cached
+        private byte[] _sourcePrefix = [];
+        private readonly Dictionary<UInt128, byte[]> _categoryJson = [];
+
+        /// <summary>
+        /// One hit as a JSON line. The parts that repeat (the file's name, a rule's id, clause and severity, a set of
+        /// categories, a role) are rendered once and copied; only the line's own values are escaped each time.
+        /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Render(ref LogLine l, ReadOnlySpan<byte> host, long lineNo, byte[] name, ReadOnlySpan<byte> user, string? mappedUser,
             Person? person, UInt128 mask, int rule, string? search)
         {
             var o = _result.Output;
+            if (!ReferenceEquals(name, _sourceName))
+            {
+                var prefix = new JsonSink();
+                prefix.Raw("\",\"source\":"u8);
+                prefix.String(name, closeQuote: false);
+                prefix.Raw(":"u8);
+                _sourcePrefix = prefix.Written.ToArray();
+                _sourceName = name;
+            }
+            ref var categories = ref CollectionsMarshal.GetValueRefOrAddDefault(_categoryJson, mask, out var known);
+            if (!known)
+            {
+                var list = new JsonSink();
+                list.Raw(",\"categories\":["u8);
+                var first = true;
+                for (var c = 0; c < _e._categoryNames.Length; c++)
+                {
+                    if ((mask & (UInt128.One << c)) == UInt128.Zero) continue;
+                    if (!first) list.Raw(","u8);
+                    first = false;
+                    list.String(_e._categoryNames[c]);
+                }
+                list.Raw("]"u8);
+                categories = list.Written.ToArray();
+            }
             o.Raw("{\"time\":\""u8);
             o.Time(l.TimeMs);
-            o.Raw("\",\"source\":"u8);
-            o.String(name, closeQuote: false);
-            o.Raw(":"u8);
+            o.Raw(_sourcePrefix);
             o.Long(lineNo);
-            o.Raw("\""u8);
-            o.Raw(",\"user\":"u8);
+            o.Raw("\",\"user\":"u8);
             if (user.IsEmpty) o.Raw("null"u8); else o.String(user);
             o.Raw(",\"role\":"u8);
-            if (person is null) o.Raw("null"u8); else o.String(person.RoleUtf8);
+            if (person is null) o.Raw("null"u8); else o.Raw(person.RoleJson);
             o.Raw(",\"ip\":"u8);
             o.String(l.Ip);
             o.Raw(",\"host\":"u8);
             o.String(host);
             o.Raw(",\"url\":"u8);
             o.String(l.Url);
-            o.Raw(",\"categories\":["u8);
-            var first = true;
-            for (var c = 0; c < _e._categoryNames.Length; c++)
-            {
-                if ((mask & (UInt128.One << c)) == UInt128.Zero) continue;
-                if (!first) o.Raw(","u8);
-                first = false;
-                o.String(_e._categoryNames[c]);
-            }
-            o.Raw("],\"rule\":"u8);
-            o.String(_e._ruleIds[rule]);
-            o.Raw(",\"clause\":"u8);
-            if (_e._clauses[rule] is { } clause) o.String(clause); else o.Raw("null"u8);
-            o.Raw(",\"severity\":"u8);
-            o.String(_e._severities[rule]);
-            o.Raw(",\"search\":"u8);
+            o.Raw(categories!);
+            o.Raw(_e._ruleTails[rule]);
             o.String(search);
             o.Raw("}\n"u8);
             _ = mappedUser;

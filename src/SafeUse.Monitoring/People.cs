@@ -13,6 +13,9 @@ public sealed record Person(string User, string Role, string Name, string School
 {
     internal byte[] RoleUtf8 { get; } = Encoding.UTF8.GetBytes(Role);
 
+    /// <summary>The role as a JSON string, quotes included, rendered once.</summary>
+    internal byte[] RoleJson { get; } = JsonSink.Render(Encoding.UTF8.GetBytes(Role));
+
     /// <summary>The hash that identifies this person's bytes-over totals: their user without domain or realm, any case.</summary>
     internal ulong Key { get; } = Hashing.Forward(People.StripUser(Encoding.UTF8.GetBytes(User)));
 
