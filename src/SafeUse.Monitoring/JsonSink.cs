@@ -8,7 +8,10 @@ namespace SafeUse.Monitoring;
 /// <summary>A growable UTF-8 byte buffer with just enough JSON writing for hit lines.</summary>
 internal sealed class JsonSink
 {
-    private byte[] _buf = new byte[64 * 1024]; // 64 KB: typical chunk's hits without regrowth
+    private byte[] _buf;
+
+    /// <summary>A sink for a chunk's hits (64 KB: a typical chunk's hits without regrowth), or for one small value.</summary>
+    public JsonSink(int capacity = 64 * 1024) => _buf = new byte[capacity];
 
     public int Length { get; set; }
 
@@ -19,7 +22,7 @@ internal sealed class JsonSink
     /// <summary><paramref name="s"/> as a JSON string, quotes included.</summary>
     public static byte[] Render(ReadOnlySpan<byte> s)
     {
-        var sink = new JsonSink();
+        var sink = new JsonSink(s.Length + 16);
         sink.String(s);
         return sink.Written.ToArray();
     }

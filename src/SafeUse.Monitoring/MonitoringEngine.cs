@@ -101,7 +101,7 @@ public sealed class MonitoringEngine
         _rules = [.. rules.Rules];
         _ruleTails = [.. rules.Rules.Select((r, i) =>
         {
-            var tail = new JsonSink();
+            var tail = new JsonSink(256);
             tail.Raw(",\"rule\":"u8);
             tail.String(_ruleIds[i]);
             tail.Raw(",\"clause\":"u8);
@@ -593,17 +593,18 @@ public sealed class MonitoringEngine
         /// <summary>A user seen before, exactly as the log spelt it (up to 24 bytes), and who they are (null: nobody).</summary>
         private struct UserEntry
         {
-            public ulong W0, W1, W2;
-            public int Length; // 0: empty entry
+            public ulong Hash, W0, W1, W2;
+            public int Length; // 0: empty slot
             public Person? Person;
         }
 
-        private const int UserCacheSize = 4096; // direct-mapped; a school's users are a few thousand
-        private readonly UserEntry[] _users = new UserEntry[UserCacheSize];
+        private const int MaxUserEntries = 1 << 18; // a log of more distinct users than this starts the table afresh
+        private UserEntry[] _users = new UserEntry[4096];
+        private int _userCount;
 
         /// <summary>
-        /// <see cref="People.Find"/> through a per-thread cache keyed by the user's bytes as three words: the people
-        /// file is asked once per distinct spelling, not once per line.
+        /// <see cref="People.Find"/> through a per-thread table keyed by the user's bytes as three words (open
+        /// addressing, at most half full): the people file is asked once per distinct spelling, not once per line.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private Person? FindPerson(ReadOnlySpan<byte> user)
@@ -615,13 +616,41 @@ public sealed class MonitoringEngine
             var w0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words);
             var w1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[8..]);
             var w2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[16..]);
-            var h = (w0 * 0x9E3779B97F4A7C15UL) ^ (w1 * 0xC2B2AE3D27D4EB4FUL) ^ (w2 * 0x165667B19E3779F9UL) ^ (ulong)user.Length;
-            h ^= h >> 29;
-            ref var e = ref _users[(int)(h & (UserCacheSize - 1))];
-            if (e.Length == user.Length && e.W0 == w0 && e.W1 == w1 && e.W2 == w2) return e.Person;
-            var person = _e.People.Find(user);
-            e = new UserEntry { W0 = w0, W1 = w1, W2 = w2, Length = user.Length, Person = person };
-            return person;
+            // Users differ in their last characters ("stu00467"), which are the high bytes of the words: every bit
+            // must reach the low bits the slot is taken from, so the words are folded and then fully mixed.
+            var h = w0 ^ System.Numerics.BitOperations.RotateLeft(w1, 21) ^ System.Numerics.BitOperations.RotateLeft(w2, 42) ^ (ulong)user.Length;
+            h ^= h >> 33;
+            h *= 0xFF51AFD7ED558CCDUL;
+            h ^= h >> 33;
+            h *= 0xC4CEB9FE1A85EC53UL;
+            h ^= h >> 33;
+            var users = _users;
+            var mask = users.Length - 1;
+            for (var i = (int)(h & (uint)mask); ; i = (i + 1) & mask)
+            {
+                ref var e = ref users[i];
+                if (e.Length == user.Length && e.Hash == h && e.W0 == w0 && e.W1 == w1 && e.W2 == w2) return e.Person;
+                if (e.Length != 0) continue;
+                var person = _e.People.Find(user);
+                e = new UserEntry { Hash = h, W0 = w0, W1 = w1, W2 = w2, Length = user.Length, Person = person };
+                if (++_userCount * 2 > users.Length) GrowUsers();
+                return person;
+            }
+        }
+
+        private void GrowUsers()
+        {
+            var old = _users;
+            if (old.Length >= MaxUserEntries) { Array.Clear(old); _userCount = 0; return; }
+            _users = new UserEntry[old.Length * 2];
+            var mask = _users.Length - 1;
+            foreach (var e in old)
+            {
+                if (e.Length == 0) continue;
+                var i = (int)(e.Hash & (uint)mask);
+                while (_users[i].Length != 0) i = (i + 1) & mask;
+                _users[i] = e;
+            }
         }
 
         private long[]? _windowStart; // per rule: the last bytes-over window's first local millisecond, length and number
@@ -681,7 +710,7 @@ public sealed class MonitoringEngine
             var o = _result.Output;
             if (!ReferenceEquals(name, _sourceName))
             {
-                var prefix = new JsonSink();
+                var prefix = new JsonSink(256);
                 prefix.Raw("\",\"source\":"u8);
                 prefix.String(name, closeQuote: false);
                 prefix.Raw(":"u8);
@@ -691,7 +720,7 @@ public sealed class MonitoringEngine
             ref var categories = ref CollectionsMarshal.GetValueRefOrAddDefault(_categoryJson, mask, out var known);
             if (!known)
             {
-                var list = new JsonSink();
+                var list = new JsonSink(256);
                 list.Raw(",\"categories\":["u8);
                 var first = true;
                 for (var c = 0; c < _e._categoryNames.Length; c++)
