@@ -209,14 +209,14 @@ public sealed class CategoryLists
                 var entry = scratch.Trim((byte)'.');
                 if (entry.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "empty domain");
                 entry.CopyTo(scratch); // the arena keeps the trimmed key at its start
-                entries[count++] = new Parsed { Hash = Hashing.Backward(entry), Offset = used, Length = entry.Length };
+                entries[count++] = new Parsed { Hash = Hashing.Name(entry), Offset = used, Length = entry.Length };
                 used += entry.Length;
             }
             else
             {
                 NormaliseUrlEntry(scratch, out var host, out var urlPath);
                 if (host.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "URL entry has no host");
-                var hostHash = Hashing.Backward(host); // as the domain lookup hashes hosts, so a request's host is hashed once
+                var hostHash = Hashing.Name(host); // as the domain lookup hashes hosts, so a request's host is hashed once
                 // The key is host bytes then path bytes; paths start with '/', hosts never contain one.
                 var key = keyBuffer.AsSpan(0, host.Length + urlPath.Length);
                 host.CopyTo(key);
@@ -289,20 +289,14 @@ public sealed class CategoryLists
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public UInt128 ClassifyHost(ReadOnlySpan<byte> host)
     {
+        var lowered = host.Length <= 1024 ? stackalloc byte[host.Length] : new byte[host.Length];
+        for (var i = 0; i < host.Length; i++) lowered[i] = Hashing.Lower(host[i]);
+        var labels = lowered.Count((byte)'.') + 1;
+        var hashes = labels <= 64 ? stackalloc ulong[labels] : new ulong[labels];
+        var starts = labels <= 64 ? stackalloc int[labels] : new int[labels];
+        var n = Hashing.Suffixes(lowered, hashes, starts, _singleLabelKeys);
         var result = UInt128.Zero;
-        var h = Hashing.Seed;
-        // Single-label suffixes ("com") are looked up only when some entry has no dot.
-        var seenDot = _singleLabelKeys;
-        for (var i = host.Length - 1; i >= 0; i--)
-        {
-            var b = host[i];
-            h = Hashing.Step(h, b);
-            if (i == 0 || host[i - 1] == '.')
-            {
-                if (seenDot) result |= _domains.Find(host[i..], h);
-                seenDot = true;
-            }
-        }
+        for (var k = 0; k < n; k++) result |= _domains.FindLowered(lowered[starts[k]..], hashes[k]);
         return result;
     }
 
@@ -317,24 +311,8 @@ public sealed class CategoryLists
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int HostSuffixes(ReadOnlySpan<byte> host, Span<ulong> hashes, Span<int> starts)
     {
-        var n = 0;
-        var h = Hashing.Seed;
-        var seenDot = _singleLabelKeys;
-        for (var i = host.Length - 1; i >= 0; i--)
-        {
-            h = (h ^ host[i]) * Hashing.Prime; // host is lower case already
-            if (i == 0 || host[i - 1] == '.')
-            {
-                if (seenDot)
-                {
-                    if (n == MaxSuffixes) return -1;
-                    hashes[n] = h;
-                    starts[n++] = i;
-                    _domains.Prefetch(h);
-                }
-                seenDot = true;
-            }
-        }
+        var n = Hashing.Suffixes(host, hashes, starts, _singleLabelKeys);
+        for (var k = 0; k < n; k++) _domains.Prefetch(hashes[k]);
         return n;
     }
 
@@ -352,8 +330,11 @@ public sealed class CategoryLists
     public UInt128 ClassifyUrl(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path)
     {
         if (_urls.Count == 0) return UInt128.Zero;
-        var stripped = StripWwwPrefix(host);
-        return ClassifyUrlHashed(stripped, path, Hashing.Backward(stripped));
+        Span<byte> lowered = stackalloc byte[Math.Min(host.Length, 1024)];
+        if (host.Length > lowered.Length) return UInt128.Zero; // longer "hosts" are never listed (entries are at most 4 KB, hosts 253 bytes)
+        for (var i = 0; i < host.Length; i++) lowered[i] = Hashing.Lower(host[i]);
+        var stripped = StripWwwPrefix(lowered);
+        return ClassifyUrlHashed(stripped, path, Hashing.Name(stripped));
     }
 
     /// <summary>
@@ -368,7 +349,7 @@ public sealed class CategoryLists
         var at = host.Length - stripped.Length;
         for (var k = 0; k < starts.Length; k++)
             if (starts[k] == at) return ClassifyUrlHashed(stripped, path, hashes[k]);
-        return ClassifyUrlHashed(stripped, path, Hashing.Backward(stripped));
+        return ClassifyUrlHashed(stripped, path, Hashing.Name(stripped));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

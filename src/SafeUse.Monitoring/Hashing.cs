@@ -35,6 +35,80 @@ internal static class Hashing
         return h;
     }
 
+    private const ulong LabelPrime = 0x9E3779B97F4A7C15UL; // odd, so each step is a bijection of the running hash
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LabelStep(ulong h, ulong word) => System.Numerics.BitOperations.RotateLeft((h ^ word) * LabelPrime, 29);
+
+    /// <summary>Adds the label <paramref name="name"/>[<paramref name="start"/>..<paramref name="end"/>) to <paramref name="h"/>, 8 bytes a step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Label(ReadOnlySpan<byte> name, int start, int end, ulong h)
+    {
+        ref var r = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(name);
+        var n = end - start;
+        var at = start;
+        while (n >= 8)
+        {
+            h = LabelStep(h, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref r, at)));
+            at += 8;
+            n -= 8;
+        }
+        if (n > 0)
+        {
+            ulong word = 0;
+            if (end >= 8) word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref r, end - 8)) >> (8 * (8 - n)); // the last n bytes
+            else for (var i = end - 1; i >= at; i--) word = (word << 8) | Unsafe.Add(ref r, i);
+            h = LabelStep(h, word);
+        }
+        return LabelStep(h, (uint)(end - start) | 0x2E00_0000_0000_0000UL); // the length closes the label: labels never run together
+    }
+
+    /// <summary>
+    /// The hashes of the suffixes of lower-case <paramref name="name"/> that start after a dot, and of the whole
+    /// name, right to left (<c>com</c>, <c>example.com</c>, <c>www.example.com</c>), each from the one before, a
+    /// label at a time and eight bytes a step; the rightmost label alone is left out unless
+    /// <paramref name="singleLabel"/>. Returns how many were written, or -1 when they do not fit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    public static int Suffixes(ReadOnlySpan<byte> name, Span<ulong> hashes, Span<int> starts, bool singleLabel)
+    {
+        var h = Seed;
+        var n = 0;
+        var end = name.Length;
+        var record = singleLabel;
+        while (true)
+        {
+            var dot = end - 1;
+            while (dot >= 0 && name[dot] != '.') dot--;
+            h = Label(name, dot + 1, end, h);
+            if (record)
+            {
+                if (n == hashes.Length) return -1;
+                hashes[n] = h;
+                starts[n++] = dot + 1;
+            }
+            record = true;
+            if (dot < 0) return n;
+            end = dot;
+        }
+    }
+
+    /// <summary>The hash <see cref="Suffixes"/> gives lower-case <paramref name="name"/> as a whole: the key of a domain entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ulong Name(ReadOnlySpan<byte> name)
+    {
+        var h = Seed;
+        var end = name.Length;
+        while (true)
+        {
+            var dot = end - 1;
+            while (dot >= 0 && name[dot] != '.') dot--;
+            h = Label(name, dot + 1, end, h);
+            if (dot < 0) return h;
+            end = dot;
+        }
+    }
+
     /// <summary>0 marks an empty slot, so a real hash of 0 is moved to 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonZero(ulong h) => h == 0 ? 1 : h;

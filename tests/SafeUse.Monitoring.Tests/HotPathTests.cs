@@ -45,6 +45,28 @@ public sealed class HotPathTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Every_suffix_hash_equals_the_hash_of_that_suffix_on_its_own()
+    {
+        // The suffix hashes of a request's host are computed in one pass; list entries are hashed alone. Labels of
+        // every length around the 8-byte steps, in hosts shorter and longer than 8 bytes, must agree.
+        var rng = new Random(8);
+        var hashes = new ulong[64];
+        var starts = new int[64];
+        for (var n = 0; n < 20_000; n++)
+        {
+            var labels = Enumerable.Range(0, 1 + rng.Next(5)).Select(_ => new string(Enumerable.Range(0, rng.Next(0, 20)).Select(_ => (char)('a' + rng.Next(26))).ToArray()));
+            var name = Encoding.ASCII.GetBytes(string.Join('.', labels));
+            var count = Hashing.Suffixes(name, hashes, starts, singleLabel: true);
+            count.ShouldBe(name.Count((byte)'.') + 1);
+            for (var k = 0; k < count; k++) hashes[k].ShouldBe(Hashing.Name(name.AsSpan(starts[k])), Encoding.ASCII.GetString(name));
+            starts[count - 1].ShouldBe(0);
+            hashes[count - 1].ShouldBe(Hashing.Name(name));
+        }
+        Hashing.Name("ab.cd"u8).ShouldNotBe(Hashing.Name("abc.d"u8)); // labels never run together
+        Hashing.Suffixes("www.example.com"u8, hashes, starts, singleLabel: false).ShouldBe(2); // "com" alone is left out
+    }
+
     [Theory]
     [InlineData("http://Example.COM/a/b?q=1", "example.com", "/a/b?q=1")]
     [InlineData("HTTPS://example.com", "example.com", "/")]
