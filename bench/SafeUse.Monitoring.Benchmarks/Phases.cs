@@ -5,6 +5,10 @@ namespace SafeUse.Monitoring.Benchmarks;
 /// <summary>
 /// Where the time goes: runs the hot loop over the in-memory log one stage at a time (split lines, parse, split the
 /// URL, host lookup, URL lookup, the whole engine) and prints nanoseconds per line for each stage.
+/// With PHASES_ENGINE_ONLY (empty for the bench rules, or a rules file) it runs the whole engine over the in-memory
+/// log seven times in one process and prints each run, GC counts and bytes allocated; PHASES_TOUCH reads the log once
+/// (twice, timed) before the runs and PHASES_WARM_SMALL runs a small piece first, to separate first-touch and
+/// warm-up costs from the steady state.
 /// </summary>
 internal static class Phases
 {
@@ -17,12 +21,30 @@ internal static class Phases
             var e = MonitoringEngine.Load(rulesFile.Length > 0 ? rulesFile : Path.Combine(dir, "rules.yaml"), Path.Combine(dir, "lists"), Path.Combine(dir, "people.csv"));
             var bytes = File.ReadAllBytes(Path.Combine(dir, "access.log"));
             var times = new List<double>();
+            if (Environment.GetEnvironmentVariable("PHASES_TOUCH") is not null)
+            {
+                var swTouch = Stopwatch.StartNew();
+                long sumBytes = 0;
+                for (var i = 0; i < bytes.Length; i += 64) sumBytes += bytes[i];
+                Console.WriteLine($"touched the log in {swTouch.Elapsed.TotalSeconds:F3} s ({sumBytes})");
+                swTouch.Restart();
+                for (var i = 0; i < bytes.Length; i += 64) sumBytes += bytes[i];
+                Console.WriteLine($"touched it again in {swTouch.Elapsed.TotalSeconds:F3} s ({sumBytes})");
+            }
+            if (Environment.GetEnvironmentVariable("PHASES_WARM_SMALL") is not null)
+            {
+                var small = bytes.AsSpan(0, bytes.AsSpan(0, 200_000).LastIndexOf((byte)'\n') + 1).ToArray();
+                var swSmall = Stopwatch.StartNew();
+                e.Run(["-"], Stream.Null, LogFormat.Squid, 1, new MemoryStream(small, false));
+                Console.WriteLine($"small warm-up run: {swSmall.Elapsed.TotalSeconds:F3} s");
+            }
             for (var i = 0; i < 7; i++)
             {
+                var (g0, g1, g2, alloc) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
                 var sw = Stopwatch.StartNew();
                 var sum = e.Run(["-"], Stream.Null, LogFormat.Squid, 1, new MemoryStream(bytes, false));
                 times.Add(sw.Elapsed.TotalSeconds);
-                if (i == 0) Console.WriteLine($"hits {sum.Hits:N0}");
+                Console.WriteLine($"run {i + 1}: {sw.Elapsed.TotalSeconds:F3} s, {sum.Hits:N0} hits, GCs {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}, allocated {(GC.GetTotalAllocatedBytes() - alloc) / 1e6:F0} MB");
             }
             times.Sort();
             Console.WriteLine($"engine in memory, 1 thread: min {times[0]:F3} s  median {times[3]:F3} s  ({2e6 / times[0] / 1e6:F2} M lines/s at the min)");

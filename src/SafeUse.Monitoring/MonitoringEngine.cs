@@ -293,12 +293,9 @@ public sealed class MonitoringEngine
             output.Write(mergeWorker.Output.Written);
         }
         output.Write(written[pos..]);
-        result.Output.Clear();
-        Sinks.Add(result.Output);
+        ReturnResult(result);
     }
 
-    /// <summary>Output buffers reused across chunks, so they grow once rather than per chunk.</summary>
-    private static readonly ConcurrentBag<JsonSink> Sinks = [];
 
     /// <summary>A bytes-over total's identity: rule, person (user or IP) and window.</summary>
     internal readonly record struct BytesKey(int Rule, ulong Person, long Window);
@@ -319,15 +316,37 @@ public sealed class MonitoringEngine
         public long LineNumber, CumBefore, Bytes;
     }
 
-    internal sealed class ChunkResult
+    /// <summary>What a worker found in one chunk; reused from chunk to chunk, so its buffers grow once per run, not per chunk.</summary>
+    internal sealed class ChunkResult(int rules, JsonSink output)
     {
         public long Read, Parsed;
-        public List<(long Line, string Reason)> Examples = [];
-        public long[] Hits = [];
-        public JsonSink Output = Sinks.TryTake(out var sink) ? sink : new JsonSink();
-        public List<BytesGroup> BytesGroups = [];
-        public List<BytesLine> BytesLines = [];
-        public Dictionary<BytesKey, int> BytesIndex = [];
+        public readonly List<(long Line, string Reason)> Examples = [];
+        public readonly long[] Hits = new long[rules];
+        public readonly JsonSink Output = output;
+        public readonly List<BytesGroup> BytesGroups = [];
+        public readonly List<BytesLine> BytesLines = [];
+        public readonly Dictionary<BytesKey, int> BytesIndex = [];
+
+        public void Reset()
+        {
+            Read = Parsed = 0;
+            Examples.Clear();
+            Array.Clear(Hits);
+            Output.Clear();
+            BytesGroups.Clear();
+            BytesLines.Clear();
+            BytesIndex.Clear();
+        }
+    }
+
+    private readonly ConcurrentBag<ChunkResult> _results = [];
+
+    private ChunkResult RentResult() => _results.TryTake(out var r) ? r : new ChunkResult(_rules.Length, new JsonSink());
+
+    private void ReturnResult(ChunkResult r)
+    {
+        r.Reset();
+        _results.Add(r);
     }
 
     /// <summary>Per-thread state: scratch buffers and a time-zone cache.</summary>
@@ -335,12 +354,13 @@ public sealed class MonitoringEngine
     {
         private readonly MonitoringEngine _e;
         private readonly LocalClock _clock;
-        private ChunkResult _result = new();
+        private ChunkResult _result;
 
         public Worker(MonitoringEngine engine)
         {
             _e = engine;
             _clock = new LocalClock(engine.Rules.TimeZone);
+            _result = new ChunkResult(engine._rules.Length, new JsonSink(4096)); // the merge's worker renders into this; Process rents its own
         }
 
         public JsonSink Output => _result.Output;
@@ -370,7 +390,7 @@ public sealed class MonitoringEngine
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public ChunkResult Process(Chunk chunk, Parser parser, byte[] name)
         {
-            _result = new ChunkResult { Hits = new long[_e.Rules.Rules.Count] };
+            _result = _e.RentResult();
             var data = chunk.Data;
             var offset = 0;
             var lineNo = chunk.FirstLine;
@@ -394,7 +414,7 @@ public sealed class MonitoringEngine
         public void RenderAgain(ReadOnlySpan<byte> line, long lineNo, Parser parser, byte[] name, int onlyRule)
         {
             var saved = _result;
-            var temp = new ChunkResult { Hits = new long[_e.Rules.Rules.Count], Output = saved.Output };
+            var temp = new ChunkResult(_e._rules.Length, saved.Output);
             _result = temp;
             Prepare(line, 0, line.Length, lineNo, parser, 0);
             Finish(line, 0, name, onlyRule);
