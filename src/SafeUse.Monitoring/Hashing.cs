@@ -165,7 +165,7 @@ internal sealed unsafe class ByteKeyTable
         var capacity = 16;
         while (capacity < expected * 2) capacity <<= 1; // at most half full keeps linear probes short
         SetCapacity(capacity);
-        _slots = (Slot*)HugePages.Alloc((nuint)capacity * (nuint)sizeof(Slot), clear: true);
+        _slots = (Slot*)HugePages.Alloc((nuint)capacity * (nuint)sizeof(Slot));
         _arenaCapacity = Math.Max(1024, (long)expected * 20); // 20: above a typical listed domain's length, grown on demand
         _arena = (byte*)NativeMemory.Alloc((nuint)_arenaCapacity);
         _ownsMemory = true;
@@ -255,7 +255,7 @@ internal sealed unsafe class ByteKeyTable
         var old = _slots;
         var oldCapacity = _capacity;
         SetCapacity(_capacity * 2);
-        _slots = (Slot*)HugePages.Alloc((nuint)_capacity * (nuint)sizeof(Slot), clear: true);
+        _slots = (Slot*)HugePages.Alloc((nuint)_capacity * (nuint)sizeof(Slot));
         for (var o = 0; o < oldCapacity; o++)
         {
             var s = old[o];
@@ -339,7 +339,7 @@ internal sealed unsafe class ByteKeyTable
         while (words * 64 < Count * 16) words <<= 1; // 16 bits per entry
         HugePages.Free(_filter);
         _filterWords = words;
-        _filter = (ulong*)HugePages.Alloc((nuint)words * 8, clear: true);
+        _filter = (ulong*)HugePages.Alloc((nuint)words * 8);
         for (var o = 0; o < _capacity; o++)
         {
             var h = _slots[o].Hash;
@@ -433,7 +433,7 @@ internal static unsafe partial class HugePages
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "madvise")]
     private static partial int Madvise(void* address, nuint length, int advice);
 
-    public static void* Alloc(nuint bytes, bool clear)
+    public static void* Alloc(nuint bytes)
     {
         var size = (bytes + Huge - 1) & ~(Huge - 1);
         var p = System.Runtime.InteropServices.NativeMemory.AlignedAlloc(size, Huge);
@@ -442,7 +442,7 @@ internal static unsafe partial class HugePages
             try { _ = Madvise(p, size, MadvHugePage); }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
         }
-        if (clear) System.Runtime.InteropServices.NativeMemory.Clear(p, size);
+        System.Runtime.InteropServices.NativeMemory.Clear(p, size);
         return p;
     }
 

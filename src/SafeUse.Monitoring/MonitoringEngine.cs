@@ -79,8 +79,6 @@ public sealed class MonitoringEngine
     private readonly byte[][] _categoryNames;
     private readonly bool _allRulesNeedCategories;
     private readonly UInt128 _ruleExpressionCategories;
-    private readonly bool _anyBytesRule;
-    private readonly bool _anySearchRule;
 
     /// <summary>Creates an engine from loaded parts.</summary>
     public MonitoringEngine(RuleSet rules, CategoryLists lists, People? people = null, IpMap? ipMap = null, int? year = null)
@@ -96,8 +94,6 @@ public sealed class MonitoringEngine
         _categoryNames = lists.Names.Select(Encoding.UTF8.GetBytes).ToArray();
         _allRulesNeedCategories = rules.Rules.All(r => r.Categories != UInt128.Zero);
         foreach (var r in rules.Rules) _ruleExpressionCategories |= (r.Categories | r.ExceptCategories) & lists.ExpressionCategories;
-        _anyBytesRule = rules.Rules.Any(r => r.BytesOver > 0);
-        _anySearchRule = rules.Rules.Any(r => r.SearchTerms is not null);
         _rules = [.. rules.Rules];
         _ruleTails = [.. rules.Rules.Select((r, i) =>
         {
