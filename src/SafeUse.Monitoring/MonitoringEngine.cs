@@ -164,9 +164,10 @@ public sealed class MonitoringEngine
         var hitsPerRule = new long[Rules.Rules.Count];
         var bytesState = new Dictionary<BytesKey, long>(); // bytes-over totals per rule, person and window
         var mergeWorker = new Worker(this);
-        var workers = new ConcurrentBag<Worker>(Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(this)));
+        var mainWorker = new Worker(this);
         threads = Math.Max(1, threads);
-        var scheduler = threads == 1 ? null : new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
+        // With N threads: N - 1 helper threads plus this one, which also reads and merges, so N threads in all.
+        using var helpers = threads == 1 ? null : new Helpers(this, threads - 1);
 
         foreach (var input in inputs)
         {
@@ -176,10 +177,10 @@ public sealed class MonitoringEngine
             Parser? parser = null;
             long nextLine = 1;
             var reader = new ChunkReader(stream, ChunkBytes);
-            // A pipeline: this thread reads chunks and hands them to at most `threads` workers, and merges results
-            // oldest first, so output stays in log order while the workers never wait for a batch to drain.
-            var pending = new Queue<(Chunk Chunk, Task<ChunkResult> Task)>();
-            var maxPending = threads * 3; // 3 per worker: one running, one queued, one being merged
+            // A pipeline: this thread reads chunks and queues them for the helpers, and merges results oldest first,
+            // so output stays in log order; while the oldest is not done it processes queued chunks itself.
+            var pending = new Queue<Job>();
+            var maxPending = threads * 3; // 3 per thread: one running, one queued, one being merged
             while (reader.Next() is { } chunk)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -196,25 +197,21 @@ public sealed class MonitoringEngine
                     }
                 }
                 var p = parser.Value;
-                if (threads == 1)
+                if (helpers is null)
                 {
-                    var w = workers.TryTake(out var w0) ? w0 : new Worker(this);
-                    var result = w.Process(chunk, p, nameBytes);
-                    workers.Add(w);
+                    var result = mainWorker.Process(chunk, p, nameBytes);
                     Merge(chunk, result, p, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
                     chunk.Dispose();
                     continue;
                 }
-                var task = Task.Factory.StartNew(() =>
-                {
-                    var w = workers.TryTake(out var wt) ? wt : new Worker(this);
-                    try { return w.Process(chunk, p, nameBytes); }
-                    finally { workers.Add(w); }
-                }, cancellationToken, TaskCreationOptions.None, scheduler!);
-                pending.Enqueue((chunk, task));
-                while (pending.Count >= maxPending) MergeOldest(pending, p, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+                var job = new Job(chunk, p, nameBytes);
+                pending.Enqueue(job);
+                helpers.Add(job);
+                while (pending.Count >= maxPending)
+                    MergeOldest(pending, helpers, mainWorker, p, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output, cancellationToken);
             }
-            while (pending.Count > 0) MergeOldest(pending, parser!.Value, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+            while (pending.Count > 0)
+                MergeOldest(pending, helpers!, mainWorker, parser!.Value, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output, cancellationToken);
         }
         output.Flush();
         summary.Hits = hitsPerRule.Sum();
@@ -223,13 +220,91 @@ public sealed class MonitoringEngine
         return summary;
     }
 
-    private void MergeOldest(Queue<(Chunk Chunk, Task<ChunkResult> Task)> pending, Parser parser, string name, byte[] nameBytes, RunSummary summary,
-        long[] hitsPerRule, Dictionary<BytesKey, long> bytesState, Worker mergeWorker, Stream output)
+    private void MergeOldest(Queue<Job> pending, Helpers helpers, Worker mainWorker, Parser parser, string name, byte[] nameBytes, RunSummary summary,
+        long[] hitsPerRule, Dictionary<BytesKey, long> bytesState, Worker mergeWorker, Stream output, CancellationToken cancellationToken)
     {
-        var (chunk, task) = pending.Dequeue();
-        var result = task.GetAwaiter().GetResult();
-        Merge(chunk, result, parser, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
-        chunk.Dispose();
+        var job = pending.Peek();
+        while (!job.Done.IsSet)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (helpers.TryTakeQueued(out var other)) other.Run(mainWorker); // help rather than wait
+            else job.Done.Wait(cancellationToken);
+        }
+        pending.Dequeue();
+        job.Done.Dispose();
+        if (job.Error is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        Merge(job.Chunk, job.Result!, parser, name, nameBytes, summary, hitsPerRule, bytesState, mergeWorker, output);
+        job.Chunk.Dispose();
+    }
+
+    /// <summary>One chunk to process, run by whichever thread claims it first.</summary>
+    private sealed class Job(Chunk chunk, Parser parser, byte[] name)
+    {
+        private int _claimed;
+
+        public Chunk Chunk { get; } = chunk;
+        public ChunkResult? Result { get; private set; }
+        public Exception? Error { get; private set; }
+        public ManualResetEventSlim Done { get; } = new(false);
+
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+        public void Run(Worker worker)
+        {
+            try { Result = worker.Process(Chunk, parser, name); }
+            catch (Exception e) { Error = e; }
+            finally { Done.Set(); }
+        }
+    }
+
+    /// <summary>Helper threads, each with its own <see cref="Worker"/>, taking queued jobs until disposed.</summary>
+    private sealed class Helpers : IDisposable
+    {
+        private readonly ConcurrentQueue<Job> _queue = new();
+        private readonly SemaphoreSlim _signal = new(0);
+        private readonly Thread[] _threads;
+        private volatile bool _stop;
+
+        public Helpers(MonitoringEngine engine, int count)
+        {
+            _threads = new Thread[count];
+            for (var i = 0; i < count; i++)
+            {
+                var worker = new Worker(engine);
+                _threads[i] = new Thread(() =>
+                {
+                    while (true)
+                    {
+                        _signal.Wait();
+                        if (_stop) return;
+                        if (TryTakeQueued(out var job)) job.Run(worker);
+                    }
+                }) { IsBackground = true, Name = "safeuse monitor" };
+                _threads[i].Start();
+            }
+        }
+
+        public void Add(Job job)
+        {
+            _queue.Enqueue(job);
+            _signal.Release();
+        }
+
+        /// <summary>A queued job no other thread has claimed, claimed for the caller.</summary>
+        public bool TryTakeQueued(out Job job)
+        {
+            while (_queue.TryDequeue(out job!))
+                if (job.TryClaim()) return true;
+            return false;
+        }
+
+        public void Dispose()
+        {
+            _stop = true;
+            _signal.Release(_threads.Length);
+            foreach (var t in _threads) t.Join();
+            _signal.Dispose();
+        }
     }
 
     private static Stream Open(string input, Stream? stdin)

@@ -92,6 +92,7 @@ public sealed class HotPathTests : IDisposable
     [InlineData(2, 40)]
     [InlineData(1, 1 << 20)]
     [InlineData(2, 150)]
+    [InlineData(4, 40)] // more threads than cores: helpers and the reading thread all take chunks
     public void Bytes_over_totals_carry_across_chunks_and_threads(int threads, int chunkBytes)
     {
         var engine = _f.Engine("rules:\n  - id: big\n    bytes-over: 1kB\n    within: 1h\n    who: [any]\n");
