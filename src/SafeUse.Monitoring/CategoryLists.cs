@@ -316,6 +316,13 @@ public sealed class CategoryLists
         return n;
     }
 
+    /// <summary>After <see cref="HostSuffixes"/>, once the filter words have arrived: prefetches the slots of the suffixes that may be listed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void PrefetchListedSuffixes(ReadOnlySpan<ulong> hashes)
+    {
+        for (var k = 0; k < hashes.Length; k++) _domains.PrefetchSlotIfListed(hashes[k]);
+    }
+
     /// <summary>Domain categories of lower-case <paramref name="host"/> from the suffixes <see cref="HostSuffixes"/> found.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal UInt128 ClassifyHostSuffixes(ReadOnlySpan<byte> host, ReadOnlySpan<ulong> hashes, ReadOnlySpan<int> starts)

@@ -299,18 +299,30 @@ internal sealed unsafe class ByteKeyTable
     }
 
     /// <summary>
-    /// Starts loading the filter word and home slot of <paramref name="hash"/> into cache, so that a lookup a few
-    /// lines later finds them there: with hosts that are nearly all different, lookups are bound by memory latency,
-    /// and a batch of lines' prefetches overlaps those waits.
+    /// Starts loading the filter word of <paramref name="hash"/> into cache, so that a lookup a few lines later finds
+    /// it there: with hosts that are nearly all different, lookups are bound by memory latency, and a batch of
+    /// lines' prefetches overlaps those waits. The slot is prefetched later, by <see cref="PrefetchSlotIfListed"/>,
+    /// and only when the filter lets the key through: most suffixes are not listed, and loading their slots from
+    /// a table of tens of megabytes would spend memory bandwidth on lines nobody reads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(ulong hash)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        var m = Mix(Hashing.NonZero(hash));
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(_filter + (int)(m & (uint)(_filterWords - 1)));
+    }
+
+    /// <summary>The second stage of <see cref="Prefetch"/>: the home slot of <paramref name="hash"/>, if the filter passes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchSlotIfListed(ulong hash)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
         hash = Hashing.NonZero(hash);
         var m = Mix(hash);
-        System.Runtime.Intrinsics.X86.Sse.Prefetch0(_filter + (int)(m & (uint)(_filterWords - 1)));
-        System.Runtime.Intrinsics.X86.Sse.Prefetch0(_slots + Home(hash));
+        var word = _filter[(int)(m & (uint)(_filterWords - 1))];
+        var bits = (1UL << (int)(m >> 20)) | (1UL << (int)(m >> 26));
+        if ((word & bits) == bits) System.Runtime.Intrinsics.X86.Sse.Prefetch0(_slots + Home(hash));
     }
 
     /// <summary>For aliases (symbolic links to the same folder): every entry in <paramref name="from"/> also gets <paramref name="to"/>.</summary>

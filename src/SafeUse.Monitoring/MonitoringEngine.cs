@@ -455,8 +455,9 @@ public sealed class MonitoringEngine
         }
 
         /// <summary>
-        /// Lines go through in batches: each line of a batch is parsed and its domain lookups prefetched, then each is
-        /// classified and matched. With hosts that rarely repeat, lookups wait on memory; a batch overlaps the waits.
+        /// Lines go through in batches, in three passes: each line of a batch is parsed and the filter words of its
+        /// host's suffixes prefetched; then the slots of the suffixes the filter passes are prefetched; then each line
+        /// is classified and matched. With hosts that rarely repeat, lookups wait on memory; a batch overlaps the waits.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public ChunkResult Process(Chunk chunk, Parser parser, byte[] name)
@@ -476,6 +477,11 @@ public sealed class MonitoringEngine
                     offset += nl < 0 ? len : nl + 1;
                     lineNo++;
                     n++;
+                }
+                for (var i = 0; i < n; i++)
+                {
+                    var suffixes = _batch[i].Reason is null ? _batch[i].Suffixes : 0;
+                    if (suffixes > 0) _e.Lists.PrefetchListedSuffixes(_suffixHashes.AsSpan(i * CategoryLists.MaxSuffixes, suffixes));
                 }
                 for (var i = 0; i < n; i++) Finish(data, i, name, -1);
             }
