@@ -78,6 +78,7 @@ public sealed class MonitoringEngine
     private readonly byte[][] _severities;
     private readonly byte[][] _categoryNames;
     private readonly bool _allRulesNeedCategories;
+    private readonly bool _peopleMatter; // some rule asks who a line's user is, and there are people to find
     private readonly UInt128 _ruleExpressionCategories;
 
     /// <summary>Creates an engine from loaded parts.</summary>
@@ -93,6 +94,7 @@ public sealed class MonitoringEngine
         _severities = rules.Rules.Select(r => Encoding.UTF8.GetBytes(r.Severity.ToString().ToLowerInvariant())).ToArray();
         _categoryNames = lists.Names.Select(Encoding.UTF8.GetBytes).ToArray();
         _allRulesNeedCategories = rules.Rules.All(r => r.Categories != UInt128.Zero);
+        _peopleMatter = People.All.Count > 0 && rules.Rules.Any(r => !r.WhoAny || r.BytesOver > 0);
         foreach (var r in rules.Rules) _ruleExpressionCategories |= (r.Categories | r.ExceptCategories) & lists.ExpressionCategories;
         _rules = [.. rules.Rules];
         _ruleTails = [.. rules.Rules.Select((r, i) =>
@@ -115,10 +117,10 @@ public sealed class MonitoringEngine
     private readonly bool[][] _roleAllowed; // [rule][person.RoleId]: who: roles without comparing strings per line
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private bool RoleAllowed(int rule, Person person)
+    private bool RoleAllowed(int rule, Person person, int roleId)
     {
         var allowed = _roleAllowed[rule];
-        return (uint)person.RoleId < (uint)allowed.Length ? allowed[person.RoleId] : Rules.Rules[rule].WhoRoles.Contains(person.Role);
+        return (uint)roleId < (uint)allowed.Length ? allowed[roleId] : Rules.Rules[rule].WhoRoles.Contains(person.Role);
     }
 
     /// <summary>The rules.</summary>
@@ -533,6 +535,7 @@ public sealed class MonitoringEngine
             p.Bytes = l.Bytes;
             (p.IpOff, p.IpLen) = (Off(data, l.Ip), l.Ip.Length);
             (p.UserOff, p.UserLen) = (Off(data, l.User), l.User.Length);
+            if (_e._peopleMatter) PrefetchUser(l.User);
             (p.UrlOff, p.UrlLen) = (Off(data, l.Url), l.Url.Length);
             (p.PathOff, p.PathLen) = (Off(data, pathAndQuery), pathAndQuery.Length);
             p.Suffixes = _e.Lists.HostSuffixes(host[..p.HostLength],
@@ -586,6 +589,8 @@ public sealed class MonitoringEngine
             ReadOnlySpan<byte> user = default;
             string? mappedUser = null;
             Person? person = null;
+            var personRole = -1; // the person's role id and bytes-over key, kept with the user so the Person is not read per line
+            ulong personKey = 0;
             long localMs = 0;
             var haveLocal = false;
             string? search = null;
@@ -611,18 +616,18 @@ public sealed class MonitoringEngine
                     if (!haveLocal) { localMs = _clock.ToLocal(l.TimeMs); haveLocal = true; }
                     if (r.PeriodIndex >= 0 && !InPeriod(r.PeriodIndex, localMs)) continue;
                 }
-                if (!userResolved) { ResolveUser(ref l, ref user, ref mappedUser, ref person, ref attributed); userResolved = true; }
+                if (!userResolved) { ResolveUser(ref l, ref user, ref mappedUser, ref person, ref personRole, ref personKey, ref attributed); userResolved = true; }
                 if (!r.WhoAny)
                 {
-                    var ok = (!attributed && r.WhoUnattributed) || (person is not null && _e.RoleAllowed(ri, person));
+                    var ok = (!attributed && r.WhoUnattributed) || (person is not null && _e.RoleAllowed(ri, person, personRole));
                     if (!ok) continue;
                 }
                 if (r.BytesOver > 0 && onlyRule < 0)
                 {
-                    var personKey = person is not null ? person.Key // the same as hashing the log's user, without the work
+                    var totalKey = person is not null ? personKey // the same as hashing the log's user, without the work
                         : attributed ? Hashing.Forward(People.StripUser(user))
                         : Hashing.Forward(l.Ip, Hashing.Step(Hashing.Seed, (byte)'#')); // '#' keeps IP keys apart from user names
-                    var key = new BytesKey(ri, personKey, CachedWindow(ri, localMs, r.Within));
+                    var key = new BytesKey(ri, totalKey, CachedWindow(ri, localMs, r.Within));
                     ref var gi = ref CollectionsMarshal.GetValueRefOrAddDefault(res.BytesIndex, key, out var exists);
                     if (!exists)
                     {
@@ -676,7 +681,8 @@ public sealed class MonitoringEngine
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void ResolveUser(ref LogLine l, ref ReadOnlySpan<byte> user, ref string? mappedUser, ref Person? person, ref bool attributed)
+        private void ResolveUser(ref LogLine l, ref ReadOnlySpan<byte> user, ref string? mappedUser, ref Person? person, ref int roleId,
+            ref ulong key, ref bool attributed)
         {
             user = l.User;
             if (user.IsEmpty || user.SequenceEqual("-"u8))
@@ -684,7 +690,7 @@ public sealed class MonitoringEngine
                 user = _e.IpMap.Find(l.Ip, l.TimeMs, out mappedUser);
             }
             attributed = !user.IsEmpty;
-            person = attributed ? FindPerson(user) : null;
+            person = attributed ? FindPerson(user, out roleId, out key) : null;
         }
 
         /// <summary>A user seen before, exactly as the log spelt it (up to 24 bytes), and who they are (null: nobody).</summary>
@@ -692,6 +698,8 @@ public sealed class MonitoringEngine
         {
             public ulong Hash, W0, W1, W2;
             public int Length; // 0: empty slot
+            public int RoleId; // the person's, or -1
+            public ulong Key; // the person's bytes-over key
             public Person? Person;
         }
 
@@ -704,15 +712,47 @@ public sealed class MonitoringEngine
         /// addressing, at most half full): the people file is asked once per distinct spelling, not once per line.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private Person? FindPerson(ReadOnlySpan<byte> user)
+        private Person? FindPerson(ReadOnlySpan<byte> user, out int roleId, out ulong key)
         {
-            if (user.Length > 24) return _e.People.Find(user);
+            if (user.Length > 24)
+            {
+                var found = _e.People.Find(user);
+                roleId = found?.RoleId ?? -1;
+                key = found?.Key ?? 0;
+                return found;
+            }
+            var h = UserHash(user, out var w0, out var w1, out var w2);
+            var users = _users;
+            var mask = users.Length - 1;
+            for (var i = (int)(h & (uint)mask); ; i = (i + 1) & mask)
+            {
+                ref var e = ref users[i];
+                if (e.Length == user.Length && e.Hash == h && e.W0 == w0 && e.W1 == w1 && e.W2 == w2)
+                {
+                    roleId = e.RoleId;
+                    key = e.Key;
+                    return e.Person;
+                }
+                if (e.Length != 0) continue;
+                var person = _e.People.Find(user);
+                roleId = person?.RoleId ?? -1;
+                key = person?.Key ?? 0;
+                e = new UserEntry { Hash = h, W0 = w0, W1 = w1, W2 = w2, Length = user.Length, RoleId = roleId, Key = key, Person = person };
+                if (++_userCount * 2 > users.Length) GrowUsers();
+                return person;
+            }
+        }
+
+        /// <summary>A user of at most 24 bytes as three little-endian words, and their mixed hash.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static ulong UserHash(ReadOnlySpan<byte> user, out ulong w0, out ulong w1, out ulong w2)
+        {
             Span<byte> words = stackalloc byte[24];
             words.Clear();
             user.CopyTo(words);
-            var w0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words);
-            var w1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[8..]);
-            var w2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[16..]);
+            w0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words);
+            w1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[8..]);
+            w2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(words[16..]);
             // Users differ in their last characters ("stu00467"), which are the high bytes of the words: every bit
             // must reach the low bits the slot is taken from, so the words are folded and then fully mixed.
             var h = w0 ^ System.Numerics.BitOperations.RotateLeft(w1, 21) ^ System.Numerics.BitOperations.RotateLeft(w2, 42) ^ (ulong)user.Length;
@@ -721,18 +761,18 @@ public sealed class MonitoringEngine
             h ^= h >> 33;
             h *= 0xC4CEB9FE1A85EC53UL;
             h ^= h >> 33;
+            return h;
+        }
+
+        /// <summary>Starts loading the table entry of <paramref name="user"/> into cache, for a <see cref="FindPerson"/> a few lines later.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private unsafe void PrefetchUser(ReadOnlySpan<byte> user)
+        {
+            if (user.IsEmpty || user.Length > 24 || !System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+            var h = UserHash(user, out _, out _, out _);
             var users = _users;
-            var mask = users.Length - 1;
-            for (var i = (int)(h & (uint)mask); ; i = (i + 1) & mask)
-            {
-                ref var e = ref users[i];
-                if (e.Length == user.Length && e.Hash == h && e.W0 == w0 && e.W1 == w1 && e.W2 == w2) return e.Person;
-                if (e.Length != 0) continue;
-                var person = _e.People.Find(user);
-                e = new UserEntry { Hash = h, W0 = w0, W1 = w1, W2 = w2, Length = user.Length, Person = person };
-                if (++_userCount * 2 > users.Length) GrowUsers();
-                return person;
-            }
+            // A hint only: should the array move before the load, the prefetch just fetches a line nobody reads.
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref users[(int)(h & (uint)(users.Length - 1))]));
         }
 
         private void GrowUsers()
