@@ -65,7 +65,6 @@ internal sealed class ListCache(string cacheDirectory, string listsDirectory, UI
     }
 
     /// <summary>The cached tables, or nulls when there is no valid cache for this key.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public unsafe (ByteKeyTable? Domains, ByteKeyTable? Urls, HashSet<ulong>? UrlHosts) TryRead()
     {
         try

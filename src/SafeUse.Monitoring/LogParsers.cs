@@ -275,7 +275,8 @@ internal static class LogParsers
     private static readonly int EpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
     /// <summary>Parses one line (no newline, no CR). Returns null on success or the reason it was skipped.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>One method per format: only the formats a run reads are compiled, which keeps a run's start short.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static string? Parse(Parser parser, ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
     {
         r.IsDns = false;
@@ -283,155 +284,180 @@ internal static class LogParsers
         switch (parser)
         {
             case Parser.Squid:
-            {
-                // time elapsed ip code/status bytes method URL user hierarchy type: the first 8 tokens, in one pass.
-                Span<int> t = stackalloc int[16];
-                if (SpaceTokens(line, t, 8) < 8) return ReasonTruncated;
-                var time = line[t[0]..t[1]];
-                r.Ip = line[t[4]..t[5]];
-                var status = line[t[6]..t[7]];
-                var bytes = line[t[8]..t[9]];
-                r.Url = line[t[12]..t[13]];
-                r.User = line[t[14]..t[15]];
-                if (!ParseEpoch(time, out r.TimeMs)) return ReasonTime;
-                if (!ParseLong(bytes, out r.Bytes)) return ReasonNumber;
-                if (status.EndsWith("/407"u8) && r.User.SequenceEqual("-"u8)) return ReasonAuth;
-                return null;
-            }
+                return ParseSquid(line, clock, year, ref r);
             case Parser.SquidCommon:
-            {
-                var s = line;
-                r.Ip = Token(ref s);
-                Token(ref s); // ident
-                r.User = Token(ref s);
-                var open = s.IndexOf((byte)'[');
-                var close = s.IndexOf((byte)']');
-                if (open < 0 || close < open) return ReasonTruncated;
-                var t = s[(open + 1)..close];
-                // dd/Mon/yyyy:HH:mm:ss +zzzz
-                if (t.Length != 26 || !Civil(Digits(t, 7, 4), Month(t[3..6]), Digits(t, 0, 2), Digits(t, 12, 2), Digits(t, 15, 2), Digits(t, 18, 2), 0, out var civil))
-                    return ReasonTime;
-                var zh = Digits(t, 22, 2);
-                var zm = Digits(t, 24, 2);
-                if (zh < 0 || zm < 0 || (t[21] != '+' && t[21] != '-')) return ReasonTime;
-                var offset = (zh * 60 + zm) * 60_000L * (t[21] == '-' ? -1 : 1);
-                r.TimeMs = civil - offset;
-                s = s[(close + 1)..];
-                var q1 = s.IndexOf((byte)'"');
-                if (q1 < 0) return ReasonTruncated;
-                s = s[(q1 + 1)..];
-                var q2 = s.IndexOf((byte)'"');
-                if (q2 < 0) return ReasonTruncated;
-                var request = s[..q2];
-                s = s[(q2 + 1)..];
-                Token(ref request); // method
-                r.Url = Token(ref request);
-                var code = Token(ref s);
-                var bytes = Token(ref s);
-                if (r.Url.IsEmpty || bytes.IsEmpty) return ReasonTruncated;
-                if (!ParseLong(bytes, out r.Bytes) && !bytes.SequenceEqual("-"u8)) return ReasonNumber;
-                if (code.SequenceEqual("407"u8) && r.User.SequenceEqual("-"u8)) return ReasonAuth;
-                return null;
-            }
+                return ParseSquidCommon(line, clock, year, ref r);
             case Parser.E2g2:
             case Parser.E2g4:
-            {
-                var s = line;
-                ReadOnlySpan<byte> when, method, size;
-                if (parser == Parser.E2g2)
-                {
-                    if (s.Length < 2 || s[0] != '"' || s[^1] != '"') return ReasonTruncated;
-                    s = s[1..^1];
-                    when = CsvField(ref s); r.User = CsvField(ref s); r.Ip = CsvField(ref s); r.Url = CsvField(ref s);
-                    CsvField(ref s); method = CsvField(ref s); size = CsvField(ref s);
-                }
-                else
-                {
-                    when = Field(ref s, (byte)'\t'); r.User = Field(ref s, (byte)'\t'); r.Ip = Field(ref s, (byte)'\t');
-                    r.Url = Field(ref s, (byte)'\t'); Field(ref s, (byte)'\t'); method = Field(ref s, (byte)'\t'); size = Field(ref s, (byte)'\t');
-                }
-                if (size.IsEmpty || r.Url.IsEmpty) return ReasonTruncated;
-                // yyyy.MM.dd HH:mm:ss, local time
-                if (when.Length != 19 || !Civil(Digits(when, 0, 4), Digits(when, 5, 2), Digits(when, 8, 2), Digits(when, 11, 2), Digits(when, 14, 2), Digits(when, 17, 2), 0, out var local))
-                    return ReasonTime;
-                r.TimeMs = clock.ToUtc(local);
-                if (!ParseLong(size, out r.Bytes)) return ReasonNumber;
-                return null;
-            }
+                return ParseE2gDelimited(parser, line, clock, year, ref r);
             case Parser.E2g6:
-            {
-                var s = line;
-                var utime = Field(ref s, (byte)'\t');
-                Field(ref s, (byte)'\t'); // server
-                r.User = Field(ref s, (byte)'\t');
-                r.Ip = Field(ref s, (byte)'\t');
-                Field(ref s, (byte)'\t'); // client host
-                r.Url = Field(ref s, (byte)'\t');
-                Field(ref s, (byte)'\t'); // method
-                var code = Field(ref s, (byte)'\t');
-                var size = Field(ref s, (byte)'\t');
-                if (size.IsEmpty || r.Url.IsEmpty) return ReasonTruncated;
-                if (!ParseEpoch(utime, out r.TimeMs)) return ReasonTime;
-                if (!ParseLong(size, out r.Bytes)) return ReasonNumber;
-                if (code.SequenceEqual("407"u8) && (r.User.SequenceEqual("-"u8) || r.User.IsEmpty)) return ReasonAuth;
-                return null;
-            }
+                return ParseE2g6(line, clock, year, ref r);
             case Parser.Bind:
-            {
-                // dd-Mon-yyyy HH:mm:ss.mmm ... client [@0x...] IP#port (qname): [view V: ]query: qname IN TYPE ...
-                if (line.Length < 24 || !Civil(Digits(line, 7, 4), Month(line[3..6]), Digits(line, 0, 2), Digits(line, 12, 2), Digits(line, 15, 2), Digits(line, 18, 2), Math.Max(0, Digits(line, 21, 3)), out var local))
-                    return ReasonTime;
-                r.TimeMs = clock.ToUtc(local);
-                var c = line.IndexOf(" client "u8);
-                if (c < 0) return ReasonNotQuery;
-                var s = line[(c + 8)..];
-                var tok = Token(ref s);
-                if (tok.StartsWith("@"u8)) tok = Token(ref s);
-                var hashAt = tok.LastIndexOf((byte)'#');
-                r.Ip = hashAt < 0 ? tok : tok[..hashAt];
-                var q = s.IndexOf("query: "u8);
-                if (q < 0) return ReasonNotQuery;
-                s = s[(q + 7)..];
-                r.Url = Token(ref s);
-                r.User = default;
-                r.IsDns = true;
-                return r.Url.IsEmpty ? ReasonTruncated : null;
-            }
+                return ParseBind(line, clock, year, ref r);
             case Parser.Unbound:
             case Parser.Dnsmasq:
-            {
-                var s = line;
-                if (!SyslogTime(ref s, year, clock, out r.TimeMs)) return ReasonTime;
-                r.User = default;
-                r.IsDns = true;
-                if (parser == Parser.Unbound)
-                {
-                    var info = s.IndexOf("info: "u8);
-                    if (info < 0) return ReasonNotQuery;
-                    s = s[(info + 6)..];
-                    r.Ip = Token(ref s);
-                    r.Url = Token(ref s);
-                    var type = Token(ref s);
-                    var cls = Token(ref s);
-                    if (cls.IsEmpty || !Token(ref s).IsEmpty || type.IsEmpty) return ReasonNotQuery; // replies and local actions have more fields
-                    if (r.Url.IsEmpty || r.Url[^1] != '.' || r.Ip.IndexOfAny((byte)'.', (byte)':') < 0) return ReasonNotQuery;
-                    return null;
-                }
-                var qi = s.IndexOf("query["u8);
-                if (qi < 0) return ReasonNotQuery;
-                s = s[(qi + 6)..];
-                var rb = s.IndexOf((byte)']');
-                if (rb < 0) return ReasonTruncated;
-                s = s[(rb + 1)..];
-                r.Url = Token(ref s);
-                if (!Token(ref s).SequenceEqual("from"u8)) return ReasonTruncated;
-                r.Ip = Token(ref s);
-                return r.Url.IsEmpty || r.Ip.IsEmpty ? ReasonTruncated : null;
-            }
+                return ParseSyslogDns(parser, line, clock, year, ref r);
             default:
                 return ReasonTruncated;
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ParseSquid(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    {
+        // time elapsed ip code/status bytes method URL user hierarchy type: the first 8 tokens, in one pass.
+        Span<int> t = stackalloc int[16];
+        if (SpaceTokens(line, t, 8) < 8) return ReasonTruncated;
+        var time = line[t[0]..t[1]];
+        r.Ip = line[t[4]..t[5]];
+        var status = line[t[6]..t[7]];
+        var bytes = line[t[8]..t[9]];
+        r.Url = line[t[12]..t[13]];
+        r.User = line[t[14]..t[15]];
+        if (!ParseEpoch(time, out r.TimeMs)) return ReasonTime;
+        if (!ParseLong(bytes, out r.Bytes)) return ReasonNumber;
+        if (status.EndsWith("/407"u8) && r.User.SequenceEqual("-"u8)) return ReasonAuth;
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ParseSquidCommon(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    {
+        var s = line;
+        r.Ip = Token(ref s);
+        Token(ref s); // ident
+        r.User = Token(ref s);
+        var open = s.IndexOf((byte)'[');
+        var close = s.IndexOf((byte)']');
+        if (open < 0 || close < open) return ReasonTruncated;
+        var t = s[(open + 1)..close];
+        // dd/Mon/yyyy:HH:mm:ss +zzzz
+        if (t.Length != 26 || !Civil(Digits(t, 7, 4), Month(t[3..6]), Digits(t, 0, 2), Digits(t, 12, 2), Digits(t, 15, 2), Digits(t, 18, 2), 0, out var civil))
+            return ReasonTime;
+        var zh = Digits(t, 22, 2);
+        var zm = Digits(t, 24, 2);
+        if (zh < 0 || zm < 0 || (t[21] != '+' && t[21] != '-')) return ReasonTime;
+        var offset = (zh * 60 + zm) * 60_000L * (t[21] == '-' ? -1 : 1);
+        r.TimeMs = civil - offset;
+        s = s[(close + 1)..];
+        var q1 = s.IndexOf((byte)'"');
+        if (q1 < 0) return ReasonTruncated;
+        s = s[(q1 + 1)..];
+        var q2 = s.IndexOf((byte)'"');
+        if (q2 < 0) return ReasonTruncated;
+        var request = s[..q2];
+        s = s[(q2 + 1)..];
+        Token(ref request); // method
+        r.Url = Token(ref request);
+        var code = Token(ref s);
+        var bytes = Token(ref s);
+        if (r.Url.IsEmpty || bytes.IsEmpty) return ReasonTruncated;
+        if (!ParseLong(bytes, out r.Bytes) && !bytes.SequenceEqual("-"u8)) return ReasonNumber;
+        if (code.SequenceEqual("407"u8) && r.User.SequenceEqual("-"u8)) return ReasonAuth;
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ParseE2gDelimited(Parser parser, ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    {
+        var s = line;
+        ReadOnlySpan<byte> when, method, size;
+        if (parser == Parser.E2g2)
+        {
+            if (s.Length < 2 || s[0] != '"' || s[^1] != '"') return ReasonTruncated;
+            s = s[1..^1];
+            when = CsvField(ref s); r.User = CsvField(ref s); r.Ip = CsvField(ref s); r.Url = CsvField(ref s);
+            CsvField(ref s); method = CsvField(ref s); size = CsvField(ref s);
+        }
+        else
+        {
+            when = Field(ref s, (byte)'\t'); r.User = Field(ref s, (byte)'\t'); r.Ip = Field(ref s, (byte)'\t');
+            r.Url = Field(ref s, (byte)'\t'); Field(ref s, (byte)'\t'); method = Field(ref s, (byte)'\t'); size = Field(ref s, (byte)'\t');
+        }
+        if (size.IsEmpty || r.Url.IsEmpty) return ReasonTruncated;
+        // yyyy.MM.dd HH:mm:ss, local time
+        if (when.Length != 19 || !Civil(Digits(when, 0, 4), Digits(when, 5, 2), Digits(when, 8, 2), Digits(when, 11, 2), Digits(when, 14, 2), Digits(when, 17, 2), 0, out var local))
+            return ReasonTime;
+        r.TimeMs = clock.ToUtc(local);
+        if (!ParseLong(size, out r.Bytes)) return ReasonNumber;
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ParseE2g6(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    {
+        var s = line;
+        var utime = Field(ref s, (byte)'\t');
+        Field(ref s, (byte)'\t'); // server
+        r.User = Field(ref s, (byte)'\t');
+        r.Ip = Field(ref s, (byte)'\t');
+        Field(ref s, (byte)'\t'); // client host
+        r.Url = Field(ref s, (byte)'\t');
+        Field(ref s, (byte)'\t'); // method
+        var code = Field(ref s, (byte)'\t');
+        var size = Field(ref s, (byte)'\t');
+        if (size.IsEmpty || r.Url.IsEmpty) return ReasonTruncated;
+        if (!ParseEpoch(utime, out r.TimeMs)) return ReasonTime;
+        if (!ParseLong(size, out r.Bytes)) return ReasonNumber;
+        if (code.SequenceEqual("407"u8) && (r.User.SequenceEqual("-"u8) || r.User.IsEmpty)) return ReasonAuth;
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ParseBind(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    {
+        // dd-Mon-yyyy HH:mm:ss.mmm ... client [@0x...] IP#port (qname): [view V: ]query: qname IN TYPE ...
+        if (line.Length < 24 || !Civil(Digits(line, 7, 4), Month(line[3..6]), Digits(line, 0, 2), Digits(line, 12, 2), Digits(line, 15, 2), Digits(line, 18, 2), Math.Max(0, Digits(line, 21, 3)), out var local))
+            return ReasonTime;
+        r.TimeMs = clock.ToUtc(local);
+        var c = line.IndexOf(" client "u8);
+        if (c < 0) return ReasonNotQuery;
+        var s = line[(c + 8)..];
+        var tok = Token(ref s);
+        if (tok.StartsWith("@"u8)) tok = Token(ref s);
+        var hashAt = tok.LastIndexOf((byte)'#');
+        r.Ip = hashAt < 0 ? tok : tok[..hashAt];
+        var q = s.IndexOf("query: "u8);
+        if (q < 0) return ReasonNotQuery;
+        s = s[(q + 7)..];
+        r.Url = Token(ref s);
+        r.User = default;
+        r.IsDns = true;
+        return r.Url.IsEmpty ? ReasonTruncated : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ParseSyslogDns(Parser parser, ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    {
+        var s = line;
+        if (!SyslogTime(ref s, year, clock, out r.TimeMs)) return ReasonTime;
+        r.User = default;
+        r.IsDns = true;
+        if (parser == Parser.Unbound)
+        {
+            var info = s.IndexOf("info: "u8);
+            if (info < 0) return ReasonNotQuery;
+            s = s[(info + 6)..];
+            r.Ip = Token(ref s);
+            r.Url = Token(ref s);
+            var type = Token(ref s);
+            var cls = Token(ref s);
+            if (cls.IsEmpty || !Token(ref s).IsEmpty || type.IsEmpty) return ReasonNotQuery; // replies and local actions have more fields
+            if (r.Url.IsEmpty || r.Url[^1] != '.' || r.Ip.IndexOfAny((byte)'.', (byte)':') < 0) return ReasonNotQuery;
+            return null;
+        }
+        var qi = s.IndexOf("query["u8);
+        if (qi < 0) return ReasonNotQuery;
+        s = s[(qi + 6)..];
+        var rb = s.IndexOf((byte)']');
+        if (rb < 0) return ReasonTruncated;
+        s = s[(rb + 1)..];
+        r.Url = Token(ref s);
+        if (!Token(ref s).SequenceEqual("from"u8)) return ReasonTruncated;
+        r.Ip = Token(ref s);
+        return r.Url.IsEmpty || r.Ip.IsEmpty ? ReasonTruncated : null;
+    }
+
 
     private static ReadOnlySpan<byte> CsvField(scoped ref ReadOnlySpan<byte> s)
     {

@@ -322,7 +322,6 @@ public sealed class MonitoringEngine
         return s;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Merge(Chunk chunk, ChunkResult result, Parser parser, string name, byte[] nameBytes, RunSummary summary, long[] hitsPerRule,
         Dictionary<BytesKey, long> bytesState, Worker mergeWorker, Stream output)
     {
@@ -908,7 +907,6 @@ public sealed class MonitoringEngine
         private int _carryLength;
         private bool _eof;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public Chunk? Next()
         {
             if (_eof && _carryLength == 0) return null;
