@@ -540,6 +540,9 @@ public sealed class MonitoringEngine
             p.Suffixes = _e.Lists.HostSuffixes(host[..p.HostLength],
                 _suffixHashes.AsSpan(slot * CategoryLists.MaxSuffixes, CategoryLists.MaxSuffixes),
                 _suffixStarts.AsSpan(slot * CategoryLists.MaxSuffixes, CategoryLists.MaxSuffixes));
+            if (p.HasPath && p.Suffixes > 0)
+                _e.Lists.PrefetchUrlHost(host[..p.HostLength], _suffixHashes.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes),
+                    _suffixStarts.AsSpan(slot * CategoryLists.MaxSuffixes, p.Suffixes));
         }
 
         /// <summary>The hot path's second half: classify, apply rules. <paramref name="onlyRule"/> re-renders one bytes-over hit.</summary>
@@ -771,7 +774,9 @@ public sealed class MonitoringEngine
             var h = UserHash(user, out _, out _, out _);
             var users = _users;
             // A hint only: should the array move before the load, the prefetch just fetches a line nobody reads.
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref users[(int)(h & (uint)(users.Length - 1))]));
+            ref var e = ref users[(int)(h & (uint)(users.Length - 1))];
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref e.Hash));
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref e.Length)); // an entry may span two lines
         }
 
         private void GrowUsers()
