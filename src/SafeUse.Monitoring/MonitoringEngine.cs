@@ -110,10 +110,12 @@ public sealed class MonitoringEngine
             return tail.Written.ToArray();
         })];
         _roleAllowed = rules.Rules.Select(r => People.Roles.Select(r.WhoRoles.Contains).ToArray()).ToArray();
+        _roleJson = People.Roles.Select(role => JsonSink.Render(Encoding.UTF8.GetBytes(role))).ToArray();
     }
 
     private readonly Rule[] _rules;
     private readonly byte[][] _ruleTails; // ,"rule":..,"clause":..,"severity":..,"search": rendered once per rule // an array: the hot loop indexes it without interface calls
+    private readonly byte[][] _roleJson; // [person.RoleId]: the role as a JSON string, for hits
     private readonly bool[][] _roleAllowed; // [rule][person.RoleId]: who: roles without comparing strings per line
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -658,7 +660,7 @@ public sealed class MonitoringEngine
                 evaluatedExpressions = lists.ExpressionCategories;
                 mask = all;
                 res.Hits[ri]++;
-                Render(ref l, host, p.LineNo, name, attributed ? user : default, mappedUser, person, mask, ri, search);
+                Render(ref l, host, p.LineNo, name, attributed ? user : default, mappedUser, person, personRole, mask, ri, search);
             }
         }
 
@@ -846,7 +848,7 @@ public sealed class MonitoringEngine
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Render(ref LogLine l, ReadOnlySpan<byte> host, long lineNo, byte[] name, ReadOnlySpan<byte> user, string? mappedUser,
-            Person? person, UInt128 mask, int rule, string? search)
+            Person? person, int roleId, UInt128 mask, int rule, string? search)
         {
             var o = _result.Output;
             if (!ReferenceEquals(name, _sourceName))
@@ -881,7 +883,8 @@ public sealed class MonitoringEngine
             o.Raw("\",\"user\":"u8);
             if (user.IsEmpty) o.Raw("null"u8); else o.String(user);
             o.Raw(",\"role\":"u8);
-            if (person is null) o.Raw("null"u8); else o.Raw(person.RoleJson);
+            if (person is null) o.Raw("null"u8);
+            else o.Raw((uint)roleId < (uint)_e._roleJson.Length ? _e._roleJson[roleId] : person.RoleJson); // by id: the Person stays out of cache
             o.Raw(",\"ip\":"u8);
             o.String(l.Ip);
             o.Raw(",\"host\":"u8);
