@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.IO.Compression;
 using System.Text;
-using System.Text.Json;
 
 namespace SafeUse.Monitoring;
 
@@ -35,32 +34,77 @@ public sealed class RunSummary
     /// <summary>Lines read per second of <see cref="Seconds"/>.</summary>
     public double LinesPerSecond => Seconds > 0 ? LinesRead / Seconds : 0;
 
-    /// <summary>Writes the summary as JSON.</summary>
+    /// <summary>Writes the summary as indented JSON.</summary>
+    /// <remarks>Written with the engine's own <see cref="JsonSink"/>: loading System.Text.Json for a dozen values took a tenth of a short run's start.</remarks>
     public void WriteJson(Stream stream, TimeSpan? listLoadTime = null, ListCacheState? listCache = null)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        w.WriteStartObject();
-        w.WriteNumber("linesRead", LinesRead);
-        w.WriteNumber("linesParsed", LinesParsed);
-        w.WriteNumber("linesSkipped", LinesSkipped);
-        w.WriteStartArray("skippedExamples");
-        foreach (var (source, reason) in SkippedExamples)
+        var w = new JsonSink(1024);
+        void Key(string name)
         {
-            w.WriteStartObject();
-            w.WriteString("source", source);
-            w.WriteString("reason", reason);
-            w.WriteEndObject();
+            w.Raw("  "u8);
+            w.String(name);
+            w.Raw(": "u8);
         }
-        w.WriteEndArray();
-        w.WriteNumber("hits", Hits);
-        w.WriteStartObject("hitsPerRule");
-        foreach (var (rule, hits) in HitsPerRule) w.WriteNumber(rule, hits);
-        w.WriteEndObject();
-        if (listLoadTime is { } l) w.WriteNumber("listLoadSeconds", Math.Round(l.TotalSeconds, 3));
-        if (listCache is { } c) w.WriteString("listCache", c.ToString().ToLowerInvariant());
-        w.WriteNumber("seconds", Math.Round(Seconds, 3));
-        w.WriteNumber("linesPerSecond", Math.Round(LinesPerSecond));
-        w.WriteEndObject();
+        void Number(string name, long value)
+        {
+            Key(name);
+            w.Long(value);
+            w.Raw(",\n"u8);
+        }
+        w.Raw("{\n"u8);
+        Number("linesRead", LinesRead);
+        Number("linesParsed", LinesParsed);
+        Number("linesSkipped", LinesSkipped);
+        Key("skippedExamples");
+        if (SkippedExamples.Count == 0) w.Raw("[],\n"u8);
+        else
+        {
+            w.Raw("[\n"u8);
+            for (var i = 0; i < SkippedExamples.Count; i++)
+            {
+                w.Raw("    {\n      \"source\": "u8);
+                w.String(SkippedExamples[i].Source);
+                w.Raw(",\n      \"reason\": "u8);
+                w.String(SkippedExamples[i].Reason);
+                w.Raw(i < SkippedExamples.Count - 1 ? "\n    },\n"u8 : "\n    }\n"u8);
+            }
+            w.Raw("  ],\n"u8);
+        }
+        Number("hits", Hits);
+        Key("hitsPerRule");
+        if (HitsPerRule.Count == 0) w.Raw("{},\n"u8);
+        else
+        {
+            w.Raw("{\n"u8);
+            for (var i = 0; i < HitsPerRule.Count; i++)
+            {
+                w.Raw("    "u8);
+                w.String(HitsPerRule[i].Rule);
+                w.Raw(": "u8);
+                w.Long(HitsPerRule[i].Hits);
+                w.Raw(i < HitsPerRule.Count - 1 ? ",\n"u8 : "\n"u8);
+            }
+            w.Raw("  },\n"u8);
+        }
+        if (listLoadTime is { } l)
+        {
+            Key("listLoadSeconds");
+            w.Raw(Encoding.ASCII.GetBytes(Math.Round(l.TotalSeconds, 3).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+            w.Raw(",\n"u8);
+        }
+        if (listCache is { } c)
+        {
+            Key("listCache");
+            w.String(c.ToString().ToLowerInvariant());
+            w.Raw(",\n"u8);
+        }
+        Key("seconds");
+        w.Raw(Encoding.ASCII.GetBytes(Math.Round(Seconds, 3).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        w.Raw(",\n"u8);
+        Key("linesPerSecond");
+        w.Long((long)Math.Round(LinesPerSecond));
+        w.Raw("\n}"u8);
+        stream.Write(w.Written);
     }
 }
 

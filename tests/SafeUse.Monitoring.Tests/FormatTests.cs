@@ -65,6 +65,35 @@ public sealed class FormatTests : IDisposable
         usummary.LinesSkipped.ShouldBe(2);
     }
 
+    [Fact]
+    public void The_summary_is_json_with_counts_examples_and_hits_per_rule()
+    {
+        var log = """
+            1795344185.778      1 127.0.0.1 TCP_DENIED/407 3487 GET http://bet365.com/x - HIER_NONE/- text/html
+            1795344185.795      1 127.0.0.1 NONE_NONE/500 0 CONNECT www.bet365.com:443 stu00042 HIER_NONE/- -
+            not a "log" line
+            """;
+        var (_, summary, _) = _f.Run(_f.Engine(), log, name: "odd \"name\".log");
+        using var stream = new MemoryStream();
+        summary.WriteJson(stream, TimeSpan.FromMilliseconds(1234.5678), ListCacheState.Read);
+        using var json = System.Text.Json.JsonDocument.Parse(stream.ToArray());
+        var root = json.RootElement;
+        root.GetProperty("linesRead").GetInt64().ShouldBe(3);
+        root.GetProperty("linesParsed").GetInt64().ShouldBe(1);
+        root.GetProperty("linesSkipped").GetInt64().ShouldBe(2);
+        var examples = root.GetProperty("skippedExamples").EnumerateArray().ToList();
+        examples.Count.ShouldBe(2);
+        examples[0].GetProperty("source").GetString().ShouldBe($"{Path.Combine(_f.Dir, "odd \"name\".log")}:1");
+        examples[0].GetProperty("reason").GetString()!.ShouldContain("407");
+        examples[1].GetProperty("source").GetString()!.ShouldEndWith(".log:3");
+        root.GetProperty("hits").GetInt64().ShouldBe(summary.Hits);
+        root.GetProperty("hitsPerRule").EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())).ShouldBe(summary.HitsPerRule);
+        root.GetProperty("listLoadSeconds").GetDouble().ShouldBe(1.235);
+        root.GetProperty("listCache").GetString().ShouldBe("read");
+        root.GetProperty("seconds").GetDouble().ShouldBeGreaterThanOrEqualTo(0);
+        root.GetProperty("linesPerSecond").GetInt64().ShouldBeGreaterThanOrEqualTo(0);
+    }
+
     private const string Three = """
         1795344185.795      1 10.0.0.1 NONE_NONE/500 0 CONNECT www.bet365.com:443 u1 HIER_NONE/- -
         1795344186.795      1 10.0.0.2 TCP_MISS/200 10 GET http://example.org/ u2 HIER_NONE/- -
