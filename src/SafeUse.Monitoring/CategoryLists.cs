@@ -17,18 +17,29 @@ public sealed class CategoryLists
 
     private readonly ByteKeyTable _domains;
     private readonly ByteKeyTable _urls;
-    private readonly HashSet<ulong> _urlHosts;
+    private readonly ulong[] _urlHosts; // open addressing, at most half full; 0 marks an empty slot (hosts hash through NonZero)
+    private readonly int _urlHostShift; // 64 - log2(slots): the home slot is the top bits of the mixed hash
     private readonly bool _singleLabelKeys;
     private readonly ulong[] _urlHostFilter = new ulong[1 << 14]; // 2^20 bits (128 KB) in front of the URL host set
     private readonly (Regex Regex, UInt128 Bit)[] _expressions;
 
-    private CategoryLists(string[] names, ByteKeyTable domains, ByteKeyTable urls, HashSet<ulong> urlHosts,
+    private CategoryLists(string[] names, ByteKeyTable domains, ByteKeyTable urls, IReadOnlyCollection<ulong> urlHosts,
         (Regex, UInt128)[] expressions, UInt128 expressionCategories, TimeSpan loadTime, ListCacheState cache)
     {
         Names = names;
         _domains = domains;
         _urls = urls;
-        _urlHosts = urlHosts;
+        var slots = 16;
+        while (slots < urlHosts.Count * 2) slots <<= 1;
+        _urlHosts = new ulong[slots];
+        _urlHostShift = 64 - System.Numerics.BitOperations.Log2((uint)slots);
+        foreach (var h in urlHosts)
+        {
+            var key = Hashing.NonZero(h);
+            var i = UrlHostHome(key);
+            while (_urlHosts[i] != 0 && _urlHosts[i] != key) i = (i + 1) & (slots - 1);
+            _urlHosts[i] = key;
+        }
         _singleLabelKeys = domains.HasSingleLabelKeys;
         foreach (var h in urlHosts)
         {
@@ -378,11 +389,29 @@ public sealed class CategoryLists
         return ClassifyUrlHashed(stripped, path, Hashing.Name(stripped));
     }
 
+    /// <summary>The URL host set's home slot for <paramref name="key"/>: bits of the hash other than the filter's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int UrlHostHome(ulong key) => (int)((key * 0xC2B2AE3D27D4EB4FUL) >> _urlHostShift);
+
+    /// <summary>Whether some URL entry has the host hashed as <paramref name="h"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool HasUrlHost(ulong h)
+    {
+        var key = Hashing.NonZero(h);
+        var hosts = _urlHosts;
+        for (var i = UrlHostHome(key); ; i = (i + 1) & (hosts.Length - 1))
+        {
+            var at = hosts[i];
+            if (at == key) return true;
+            if (at == 0) return false;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private UInt128 ClassifyUrlHashed(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, ulong h)
     {
         var m = h * 0x9E3779B97F4A7C15UL; // spread FNV's weak low bits before taking the filter's bits
-        if ((_urlHostFilter[(int)(m >> 50)] & (1UL << (int)(m >> 44))) == 0 || !_urlHosts.Contains(h)) return UInt128.Zero;
+        if ((_urlHostFilter[(int)(m >> 50)] & (1UL << (int)(m >> 44))) == 0 || !HasUrlHost(h)) return UInt128.Zero;
         Span<byte> key = stackalloc byte[1024]; // 1024: longer request paths are matched on their first 1 KB minus the host
         var result = UInt128.Zero;
         var limit = Math.Min(path.Length, key.Length - host.Length);

@@ -65,7 +65,7 @@ internal sealed class ListCache(string cacheDirectory, string listsDirectory, UI
     }
 
     /// <summary>The cached tables, or nulls when there is no valid cache for this key.</summary>
-    public unsafe (ByteKeyTable? Domains, ByteKeyTable? Urls, HashSet<ulong>? UrlHosts) TryRead()
+    public unsafe (ByteKeyTable? Domains, ByteKeyTable? Urls, ulong[]? UrlHosts) TryRead()
     {
         try
         {
@@ -81,8 +81,8 @@ internal sealed class ListCache(string cacheDirectory, string listsDirectory, UI
             var urls = ByteKeyTable.Map(r, file);
             var hostCount = r.ReadInt32();
             if (hostCount < 0 || hostCount > (file.Length - stream.Position) / 8) return default;
-            var hosts = new HashSet<ulong>(hostCount);
-            for (var i = 0; i < hostCount; i++) hosts.Add(r.ReadUInt64());
+            var hosts = new ulong[hostCount];
+            for (var i = 0; i < hostCount; i++) hosts[i] = r.ReadUInt64();
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) return default; // trailer: the file is whole
             return (domains, urls, hosts);
         }

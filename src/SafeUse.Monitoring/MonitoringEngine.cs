@@ -398,7 +398,9 @@ public sealed class MonitoringEngine
             }
             total = total > long.MaxValue - g.Total ? long.MaxValue : total + g.Total;
         }
-        crossings.Sort((a, b) => a.OutputPosition != b.OutputPosition ? a.OutputPosition.CompareTo(b.OutputPosition) : a.Rule.CompareTo(b.Rule));
+        // Log order: crossings with no other hit between them share an output position, so the line decides, then the rule.
+        crossings.Sort((a, b) => a.OutputPosition != b.OutputPosition ? a.OutputPosition.CompareTo(b.OutputPosition)
+            : a.Line.LineNumber != b.Line.LineNumber ? a.Line.LineNumber.CompareTo(b.Line.LineNumber) : a.Rule.CompareTo(b.Rule));
         var written = result.Output.Written;
         var pos = 0;
         foreach (var (outputPosition, rule, line) in crossings)
@@ -417,6 +419,73 @@ public sealed class MonitoringEngine
 
     /// <summary>A bytes-over total's identity: rule, person (user or IP) and window.</summary>
     internal readonly record struct BytesKey(int Rule, ulong Person, long Window);
+
+    /// <summary>
+    /// A chunk's <see cref="BytesKey"/> to group index map: open addressing, at most half full, cleared per chunk.
+    /// Used on every line a bytes-over rule counts; a generic dictionary over this struct is not compiled ahead of
+    /// time and runs unoptimised code until the runtime recompiles it.
+    /// </summary>
+    internal sealed class GroupIndex
+    {
+        private BytesKey[] _keys = new BytesKey[1024];
+        private int[] _values = new int[1024];
+        private bool[] _used = new bool[1024];
+        private int _count;
+
+        public int Count => _count;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static int Home(in BytesKey key, int mask)
+        {
+            var h = key.Person ^ ((ulong)key.Rule * 0x9E3779B97F4A7C15UL) ^ ((ulong)key.Window * 0xC2B2AE3D27D4EB4FUL);
+            h ^= h >> 33;
+            h *= 0xFF51AFD7ED558CCDUL;
+            h ^= h >> 33;
+            return (int)h & mask;
+        }
+
+        /// <summary>The value for <paramref name="key"/>, added as 0 when missing (<paramref name="exists"/> false).</summary>
+        public ref int GetValueRefOrAddDefault(BytesKey key, out bool exists)
+        {
+            if ((_count + 1) * 2 > _keys.Length) Grow();
+            var mask = _keys.Length - 1;
+            var i = Home(key, mask);
+            while (_used[i])
+            {
+                if (_keys[i] == key) { exists = true; return ref _values[i]; }
+                i = (i + 1) & mask;
+            }
+            _used[i] = true;
+            _keys[i] = key;
+            _values[i] = 0;
+            _count++;
+            exists = false;
+            return ref _values[i];
+        }
+
+        public void Clear()
+        {
+            if (_count == 0) return;
+            Array.Clear(_used);
+            _count = 0;
+        }
+
+        private void Grow()
+        {
+            var (keys, values, used) = (_keys, _values, _used);
+            _keys = new BytesKey[keys.Length * 2];
+            _values = new int[keys.Length * 2];
+            _used = new bool[keys.Length * 2];
+            var mask = _keys.Length - 1;
+            for (var o = 0; o < keys.Length; o++)
+            {
+                if (!used[o]) continue;
+                var i = Home(keys[o], mask);
+                while (_used[i]) i = (i + 1) & mask;
+                (_used[i], _keys[i], _values[i]) = (true, keys[o], values[o]);
+            }
+        }
+    }
 
     /// <summary>One chunk's lines for a <see cref="BytesKey"/>: their total and the lines that could cross the threshold.</summary>
     internal struct BytesGroup
@@ -443,7 +512,7 @@ public sealed class MonitoringEngine
         public readonly JsonSink Output = output;
         public readonly List<BytesGroup> BytesGroups = [];
         public readonly List<BytesLine> BytesLines = [];
-        public readonly Dictionary<BytesKey, int> BytesIndex = [];
+        public readonly GroupIndex BytesIndex = new();
 
         public void Reset()
         {
@@ -676,7 +745,7 @@ public sealed class MonitoringEngine
                         : attributed ? Hashing.Forward(People.StripUser(user))
                         : Hashing.Forward(l.Ip, Hashing.Step(Hashing.Seed, (byte)'#')); // '#' keeps IP keys apart from user names
                     var key = new BytesKey(ri, totalKey, CachedWindow(ri, localMs, r.Within));
-                    ref var gi = ref CollectionsMarshal.GetValueRefOrAddDefault(res.BytesIndex, key, out var exists);
+                    ref var gi = ref res.BytesIndex.GetValueRefOrAddDefault(key, out var exists);
                     if (!exists)
                     {
                         gi = res.BytesGroups.Count;

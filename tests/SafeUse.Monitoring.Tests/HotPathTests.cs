@@ -119,4 +119,30 @@ public sealed class HotPathTests : IDisposable
         var hits = _f.Run(engine, log).Hits;
         hits.Select(h => h.GetProperty("source").GetString()!.Split(':')[^1]).ShouldBe(["3"]);
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Bytes_over_with_thousands_of_people_in_one_chunk_matches_a_plain_count(int threads)
+    {
+        // 3,000 people in one 1 MB chunk: more groups than the chunk's group index starts with, so it must grow; and
+        // hundreds of crossings with no other hit between them, which must still come out in line order.
+        var engine = _f.Engine("rules:\n  - id: big\n    bytes-over: 1kB\n    within: 1h\n    who: [any]\n");
+        var t = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var random = new Random(7);
+        var log = new StringBuilder();
+        var totals = new Dictionary<string, long>();
+        var expected = new List<int>();
+        for (var line = 1; line <= 12_000; line++)
+        {
+            var user = $"p{random.Next(3000):D4}";
+            var bytes = random.Next(1, 400);
+            log.Append(Squid(t + line % 3000, user, bytes));
+            var before = totals.GetValueOrDefault(user);
+            totals[user] = before + bytes;
+            if (before <= 1000 && before + bytes > 1000) expected.Add(line);
+        }
+        var hits = _f.Run(engine, log.ToString(), threads: threads).Hits;
+        expected.Count.ShouldBeGreaterThan(500);
+        hits.Select(h => int.Parse(h.GetProperty("source").GetString()!.Split(':')[^1])).ShouldBe(expected);
+    }
 }
