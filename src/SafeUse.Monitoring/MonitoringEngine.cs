@@ -445,6 +445,7 @@ public sealed class MonitoringEngine
         }
 
         /// <summary>The value for <paramref name="key"/>, added as 0 when missing (<paramref name="exists"/> false).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public ref int GetValueRefOrAddDefault(BytesKey key, out bool exists)
         {
             if ((_count + 1) * 2 > _keys.Length) Grow();
