@@ -145,4 +145,20 @@ public sealed class HotPathTests : IDisposable
         expected.Count.ShouldBeGreaterThan(500);
         hits.Select(h => int.Parse(h.GetProperty("source").GetString()!.Split(':')[^1])).ShouldBe(expected);
     }
+    [Fact]
+    public void Json_strings_round_trip_whatever_bytes_they_hold_and_wherever_the_escapes_fall()
+    {
+        var random = new Random(11);
+        var alphabet = "ab/?=&%\"\\\n\t\u0001\u001fé€😀 ".ToCharArray();
+        for (var n = 0; n < 2000; n++)
+        {
+            var length = random.Next(0, 140); // across the 32-byte blocks and the tail
+            var text = new string(Enumerable.Range(0, length).Select(_ => random.Next(4) == 0 ? alphabet[random.Next(alphabet.Length)] : (char)('a' + random.Next(26))).ToArray());
+            text = text.Replace("\ud83d", "").Replace("\ude00", ""); // keep the string valid UTF-16 when a surrogate pair was split
+            var sink = new JsonSink(16);
+            sink.String(Encoding.UTF8.GetBytes(text));
+            using var json = System.Text.Json.JsonDocument.Parse(sink.Written.ToArray());
+            json.RootElement.GetString().ShouldBe(text);
+        }
+    }
 }
