@@ -55,37 +55,35 @@ public sealed class RunSummary
         Number("linesRead", LinesRead);
         Number("linesParsed", LinesParsed);
         Number("linesSkipped", LinesSkipped);
-        Key("skippedExamples");
-        if (SkippedExamples.Count == 0) w.Raw("[],\n"u8);
-        else
+        // A list of items as an array or object, "[]" or "{}" when empty, one item a line.
+        void Items<T>(string name, List<T> items, byte open, byte close, Action<T> write)
         {
-            w.Raw("[\n"u8);
-            for (var i = 0; i < SkippedExamples.Count; i++)
+            Key(name);
+            if (items.Count == 0) { w.Raw([open, close, (byte)',', (byte)'\n']); return; }
+            w.Raw([open, (byte)'\n']);
+            for (var i = 0; i < items.Count; i++)
             {
-                w.Raw("    {\n      \"source\": "u8);
-                w.String(SkippedExamples[i].Source);
-                w.Raw(",\n      \"reason\": "u8);
-                w.String(SkippedExamples[i].Reason);
-                w.Raw(i < SkippedExamples.Count - 1 ? "\n    },\n"u8 : "\n    }\n"u8);
+                write(items[i]);
+                w.Raw(i < items.Count - 1 ? ",\n"u8 : "\n"u8);
             }
-            w.Raw("  ],\n"u8);
+            w.Raw([(byte)' ', (byte)' ', close, (byte)',', (byte)'\n']);
         }
+        Items("skippedExamples", SkippedExamples, (byte)'[', (byte)']', e =>
+        {
+            w.Raw("    {\n      \"source\": "u8);
+            w.String(e.Source);
+            w.Raw(",\n      \"reason\": "u8);
+            w.String(e.Reason);
+            w.Raw("\n    }"u8);
+        });
         Number("hits", Hits);
-        Key("hitsPerRule");
-        if (HitsPerRule.Count == 0) w.Raw("{},\n"u8);
-        else
+        Items("hitsPerRule", HitsPerRule, (byte)'{', (byte)'}', r =>
         {
-            w.Raw("{\n"u8);
-            for (var i = 0; i < HitsPerRule.Count; i++)
-            {
-                w.Raw("    "u8);
-                w.String(HitsPerRule[i].Rule);
-                w.Raw(": "u8);
-                w.Long(HitsPerRule[i].Hits);
-                w.Raw(i < HitsPerRule.Count - 1 ? ",\n"u8 : "\n"u8);
-            }
-            w.Raw("  },\n"u8);
-        }
+            w.Raw("    "u8);
+            w.String(r.Rule);
+            w.Raw(": "u8);
+            w.Long(r.Hits);
+        });
         if (listLoadTime is { } l)
         {
             Key("listLoadSeconds");
