@@ -3,7 +3,7 @@ using SafeUse.Platform.Cli;
 // `safeuse monitor` never needs code generated at run time; saying so before anything starts stops YamlDotNet
 // compiling a regular expression to IL (loading Reflection.Emit and JIT-compiling it), a sixth of a short run's start.
 // Only for that command: the web application's libraries do use generated code.
-if (Array.IndexOf(args, "monitor") >= 0)
+if (SafeUseCli.InvokedCommand(args) == "monitor")
 {
     AppContext.SetSwitch("System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported", false);
 }

@@ -101,4 +101,15 @@ public sealed class MonitorCommandTests : IDisposable
         (await Run()).ShouldBe(("written", 1));
         (await Run()).ShouldBe(("read", 1));
     }
+
+    [Theory]
+    [InlineData(new[] { "monitor", "run", "--rules", "r.yaml", "x.log" }, "monitor")]
+    [InlineData(new[] { "--data-dir", "d", "monitor", "run" }, "monitor")]
+    [InlineData(new[] { "policy", "import", "monitor" }, "policy")] // a file called "monitor" is not the command
+    [InlineData(new[] { "--urls", "http://localhost:5000" }, null)] // serve, the default
+    public void The_invoked_command_is_the_first_command_name(string[] args, string? expected)
+    {
+        // Program.cs turns dynamic code off only for `monitor`; the web application's libraries need it.
+        SafeUseCli.InvokedCommand(args).ShouldBe(expected);
+    }
 }

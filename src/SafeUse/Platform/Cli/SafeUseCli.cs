@@ -18,6 +18,9 @@ internal static class SafeUseCli
 
     private static readonly string[] Commands = [.. Factories.Select(f => f.Name)];
 
+    /// <summary>The command <paramref name="args"/> invoke (the first command name among them), or null for the default.</summary>
+    public static string? InvokedCommand(string[] args) => args.FirstOrDefault(a => Commands.Contains(a));
+
     public static readonly Option<string?> Provider = new("--database-provider")
     {
         Description = "Sqlite (default) or Postgres. Also SAFEUSE_Database__Provider.",
@@ -50,7 +53,7 @@ internal static class SafeUseCli
         root.Options.Add(DataDir);
         // Only the command being run is built (the first command name in the arguments); root help builds them all.
         // Building every command's options loads much of the web stack, which `monitor run` over a log never needs.
-        var invoked = args.FirstOrDefault(a => Commands.Contains(a));
+        var invoked = InvokedCommand(args);
         foreach (var (name, create) in Factories)
             if (invoked is null || name == invoked) root.Subcommands.Add(create());
         return await root.Parse(args).InvokeAsync();
