@@ -39,13 +39,10 @@ public sealed class CategoryLists
             var i = UrlHostHome(key);
             while (_urlHosts[i] != 0 && _urlHosts[i] != key) i = (i + 1) & (slots - 1);
             _urlHosts[i] = key;
-        }
-        _singleLabelKeys = domains.HasSingleLabelKeys;
-        foreach (var h in urlHosts)
-        {
             var m = h * 0x9E3779B97F4A7C15UL; // as ClassifyUrlHashed: top 14 bits pick the word, the 6 below the bit
             _urlHostFilter[(int)(m >> 50)] |= 1UL << (int)(m >> 44);
         }
+        _singleLabelKeys = domains.HasSingleLabelKeys;
         _expressions = expressions;
         ExpressionCategories = expressionCategories;
         LoadTime = loadTime;
@@ -335,15 +332,21 @@ public sealed class CategoryLists
     internal unsafe void PrefetchUrlHost(ReadOnlySpan<byte> host, ReadOnlySpan<ulong> hashes, ReadOnlySpan<int> starts)
     {
         if (_urls.Count == 0 || !System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
-        var at = host.Length - StripWwwPrefix(host).Length;
+        var k = UrlHostSuffix(host, StripWwwPrefix(host), starts);
+        if (k < 0) return;
+        var m = hashes[k] * 0x9E3779B97F4A7C15UL;
+        // A hint only: should the array move before the load, the prefetch just fetches a line nobody reads.
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _urlHostFilter[(int)(m >> 50)]));
+    }
+
+    /// <summary>Which of the suffixes <see cref="HostSuffixes"/> found is the URL host (<paramref name="host"/> without its www prefix), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int UrlHostSuffix(ReadOnlySpan<byte> host, ReadOnlySpan<byte> stripped, ReadOnlySpan<int> starts)
+    {
+        var at = host.Length - stripped.Length;
         for (var k = 0; k < starts.Length; k++)
-        {
-            if (starts[k] != at) continue;
-            var m = hashes[k] * 0x9E3779B97F4A7C15UL;
-            // A hint only: should the array move before the load, the prefetch just fetches a line nobody reads.
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _urlHostFilter[(int)(m >> 50)]));
-            return;
-        }
+            if (starts[k] == at) return k;
+        return -1;
     }
 
     /// <summary>After <see cref="HostSuffixes"/>, once the filter words have arrived: prefetches the slots of the suffixes that may be listed.</summary>
@@ -383,10 +386,8 @@ public sealed class CategoryLists
     {
         if (_urls.Count == 0) return UInt128.Zero;
         var stripped = StripWwwPrefix(host);
-        var at = host.Length - stripped.Length;
-        for (var k = 0; k < starts.Length; k++)
-            if (starts[k] == at) return ClassifyUrlHashed(stripped, path, hashes[k]);
-        return ClassifyUrlHashed(stripped, path, Hashing.Name(stripped));
+        var k = UrlHostSuffix(host, stripped, starts);
+        return ClassifyUrlHashed(stripped, path, k >= 0 ? hashes[k] : Hashing.Name(stripped));
     }
 
     /// <summary>The URL host set's home slot for <paramref name="key"/>: bits of the hash other than the filter's.</summary>

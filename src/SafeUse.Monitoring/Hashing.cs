@@ -465,21 +465,14 @@ internal static unsafe partial class HugePages
 }
 
 /// <summary>
-/// A file held whole in memory. On Linux it is read into an anonymous mapping aligned to 2 MB and advised for
-/// transparent huge pages (<c>MADV_HUGEPAGE</c>): the compiled lists are probed at random across tens of megabytes,
-/// and with 4 KB pages nearly every probe also misses the TLB; huge pages made a one-thread run ~17% faster. If that
-/// mapping can't be made, the file is mapped read-only with <c>MAP_POPULATE</c> (page cache used in place), and
-/// elsewhere it is read into native memory. Released when collected.
+/// A file mapped read-only into memory (Linux: <c>mmap</c> with <c>MAP_POPULATE</c>, so the page cache's pages are
+/// used in place with no copy and no zeroing), or read whole into native memory elsewhere. Unmapped when collected.
 /// </summary>
 internal sealed unsafe partial class MappedFile
 {
     private const int ProtRead = 1; // PROT_READ
-    private const int ProtWrite = 2; // PROT_WRITE
     private const int MapPrivate = 2; // MAP_PRIVATE
-    private const int MapAnonymous = 0x20; // MAP_ANONYMOUS
     private const int MapPopulate = 0x8000; // MAP_POPULATE: fault every page in now, in one system call
-    private const int MadvHugePage = 14; // MADV_HUGEPAGE
-    private const long HugePage = 2 << 20;
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     private static partial void* Mmap(void* address, nuint length, int protection, int flags, int fd, nint offset);
@@ -487,18 +480,13 @@ internal sealed unsafe partial class MappedFile
     [LibraryImport("libc", EntryPoint = "munmap")]
     private static partial int Munmap(void* address, nuint length);
 
-    [LibraryImport("libc", EntryPoint = "madvise")]
-    private static partial int Madvise(void* address, nuint length, int advice);
+    private readonly bool _mapped;
 
-    private readonly void* _base; // what to release: the mapping's start (may precede Pointer) or the native block
-    private readonly nuint _mappedSize; // the mapping's size; 0 for a native block
-
-    private MappedFile(byte* pointer, long length, void* releaseBase, nuint mappedSize)
+    private MappedFile(byte* pointer, long length, bool mapped)
     {
         Pointer = pointer;
         Length = length;
-        _base = releaseBase;
-        _mappedSize = mappedSize;
+        _mapped = mapped;
     }
 
     public byte* Pointer { get; }
@@ -514,67 +502,24 @@ internal sealed unsafe partial class MappedFile
         {
             try
             {
-                return ReadIntoHugePages(handle, length) ?? MapReadOnly(handle, length) ?? ReadIntoNativeMemory(handle, length);
+                var p = Mmap(null, (nuint)length, ProtRead, MapPrivate | MapPopulate, (int)handle.DangerousGetHandle(), 0);
+                if (p != (void*)-1) return new MappedFile((byte*)p, length, mapped: true);
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
         }
-        return ReadIntoNativeMemory(handle, length);
-    }
-
-    private static MappedFile? ReadIntoHugePages(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
-    {
-        var size = (nuint)((length + HugePage - 1) / HugePage * HugePage) + (nuint)HugePage; // room to align
-        var p = Mmap(null, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
-        if (p == (void*)-1) return null;
-        var aligned = (byte*)(((nuint)p + (nuint)HugePage - 1) & ~(nuint)(HugePage - 1));
-        _ = Madvise(aligned, size - (nuint)HugePage, MadvHugePage); // advice only: without THP it is plain pages
-        try
-        {
-            ReadAll(handle, aligned, length);
-        }
-        catch
-        {
-            _ = Munmap(p, size);
-            throw;
-        }
-        return new MappedFile(aligned, length, p, size);
-    }
-
-    private static MappedFile? MapReadOnly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
-    {
-        var p = Mmap(null, (nuint)length, ProtRead, MapPrivate | MapPopulate, (int)handle.DangerousGetHandle(), 0);
-        return p == (void*)-1 ? null : new MappedFile((byte*)p, length, p, (nuint)length);
-    }
-
-    private static MappedFile ReadIntoNativeMemory(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
-    {
         var buffer = (byte*)NativeMemory.Alloc((nuint)length);
-        try
-        {
-            ReadAll(handle, buffer, length);
-        }
-        catch
-        {
-            NativeMemory.Free(buffer);
-            throw;
-        }
-        return new MappedFile(buffer, length, buffer, 0);
-    }
-
-    private static void ReadAll(Microsoft.Win32.SafeHandles.SafeFileHandle handle, byte* into, long length)
-    {
         for (long at = 0; at < length;)
         {
-            var n = RandomAccess.Read(handle, new Span<byte>(into + at, (int)Math.Min(1 << 30, length - at)), at);
-            if (n == 0) throw new InvalidDataException("file shrank while being read");
+            var n = RandomAccess.Read(handle, new Span<byte>(buffer + at, (int)Math.Min(int.MaxValue, length - at)), at);
+            if (n == 0) { NativeMemory.Free(buffer); throw new InvalidDataException("file shrank while being read"); }
             at += n;
         }
+        return new MappedFile(buffer, length, mapped: false);
     }
 
     ~MappedFile()
     {
-        if (_mappedSize != 0) _ = Munmap(_base, _mappedSize);
-        else NativeMemory.Free(_base);
+        if (_mapped) _ = Munmap(Pointer, (nuint)Length);
+        else NativeMemory.Free(Pointer);
     }
 }
-

@@ -284,16 +284,16 @@ internal static class LogParsers
         switch (parser)
         {
             case Parser.Squid:
-                return ParseSquid(line, clock, year, ref r);
+                return ParseSquid(line, ref r);
             case Parser.SquidCommon:
-                return ParseSquidCommon(line, clock, year, ref r);
+                return ParseSquidCommon(line, ref r);
             case Parser.E2g2:
             case Parser.E2g4:
-                return ParseE2gDelimited(parser, line, clock, year, ref r);
+                return ParseE2gDelimited(parser, line, clock, ref r);
             case Parser.E2g6:
-                return ParseE2g6(line, clock, year, ref r);
+                return ParseE2g6(line, ref r);
             case Parser.Bind:
-                return ParseBind(line, clock, year, ref r);
+                return ParseBind(line, clock, ref r);
             case Parser.Unbound:
             case Parser.Dnsmasq:
                 return ParseSyslogDns(parser, line, clock, year, ref r);
@@ -303,7 +303,7 @@ internal static class LogParsers
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ParseSquid(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    private static string? ParseSquid(ReadOnlySpan<byte> line, ref LogLine r)
     {
         // time elapsed ip code/status bytes method URL user hierarchy type: the first 8 tokens, in one pass.
         Span<int> t = stackalloc int[16];
@@ -321,7 +321,7 @@ internal static class LogParsers
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ParseSquidCommon(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    private static string? ParseSquidCommon(ReadOnlySpan<byte> line, ref LogLine r)
     {
         var s = line;
         r.Ip = Token(ref s);
@@ -358,7 +358,7 @@ internal static class LogParsers
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ParseE2gDelimited(Parser parser, ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    private static string? ParseE2gDelimited(Parser parser, ReadOnlySpan<byte> line, LocalClock clock, ref LogLine r)
     {
         var s = line;
         ReadOnlySpan<byte> when, method, size;
@@ -384,7 +384,7 @@ internal static class LogParsers
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ParseE2g6(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    private static string? ParseE2g6(ReadOnlySpan<byte> line, ref LogLine r)
     {
         var s = line;
         var utime = Field(ref s, (byte)'\t');
@@ -404,7 +404,7 @@ internal static class LogParsers
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ParseBind(ReadOnlySpan<byte> line, LocalClock clock, int year, ref LogLine r)
+    private static string? ParseBind(ReadOnlySpan<byte> line, LocalClock clock, ref LogLine r)
     {
         // dd-Mon-yyyy HH:mm:ss.mmm ... client [@0x...] IP#port (qname): [view V: ]query: qname IN TYPE ...
         if (line.Length < 24 || !Civil(Digits(line, 7, 4), Month(line[3..6]), Digits(line, 0, 2), Digits(line, 12, 2), Digits(line, 15, 2), Digits(line, 18, 2), Math.Max(0, Digits(line, 21, 3)), out var local))
@@ -457,7 +457,6 @@ internal static class LogParsers
         r.Ip = Token(ref s);
         return r.Url.IsEmpty || r.Ip.IsEmpty ? ReasonTruncated : null;
     }
-
 
     private static ReadOnlySpan<byte> CsvField(scoped ref ReadOnlySpan<byte> s)
     {

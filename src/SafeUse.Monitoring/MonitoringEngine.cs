@@ -430,8 +430,6 @@ public sealed class MonitoringEngine
         private bool[] _used = new bool[1024];
         private int _count;
 
-        public int Count => _count;
-
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static int Home(in BytesKey key, int mask)
         {
