@@ -41,6 +41,9 @@ public sealed class MatchingTests : IDisposable
     [InlineData("http://bar.org/a/b/c", true)] // entry had www. and a trailing '/'
     [InlineData("http://bar.org/a/bc", false)]
     [InlineData("http://www.bar.org/A/B", true)] // lower-cased
+    [InlineData("http://baz.net/games/poker/room", true)] // entry had www3. and a path longer than the prefix
+    [InlineData("http://www.baz.net/games/poker", true)]
+    [InlineData("http://baz.net/games/pokerface", false)]
     [InlineData("foo.com:443", false)] // no path: URL entries never match
     public void Url_entries_match_host_and_path_prefix(string url, bool hit) =>
         Rules(url, url.StartsWith("http", StringComparison.Ordinal) ? "GET" : "CONNECT").Contains("urls").ShouldBe(hit);
