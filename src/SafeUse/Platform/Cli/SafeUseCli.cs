@@ -1,7 +1,7 @@
 using System.CommandLine;
-using SafeUse.Features.Monitoring;
 using SafeUse.Features.People;
 using SafeUse.Features.Setup;
+using SafeUse.Monitoring;
 using SafeUse.Platform.Data;
 
 namespace SafeUse.Platform.Cli;

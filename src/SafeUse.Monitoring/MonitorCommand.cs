@@ -1,11 +1,15 @@
 using System.CommandLine;
-using SafeUse.Monitoring;
 
-namespace SafeUse.Features.Monitoring;
+namespace SafeUse.Monitoring;
 
-/// <summary>`safeuse monitor ...`: the monitoring engine on the command line.</summary>
-internal static class MonitorCommand
+/// <summary>
+/// `safeuse monitor ...`: the monitoring engine on the command line. The web application's command line includes it,
+/// and so does the native `safeuse` program that a published installation starts with (src/SafeUse.Native), which runs
+/// `monitor` itself and hands every other command to the web application.
+/// </summary>
+public static class MonitorCommand
 {
+    /// <summary>The `monitor` command with its `run` subcommand.</summary>
     public static Command Create()
     {
         var monitor = new Command("monitor", "Read web filter, proxy and DNS logs and apply the AUP's rules.");
