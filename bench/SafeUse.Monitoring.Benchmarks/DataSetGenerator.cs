@@ -43,6 +43,9 @@ public static class DataSetGenerator
                 for (var i = c; i < Urls; i += Categories)
                 {
                     urlEntries[i] = "u" + Name(rng) + ".example." + Tlds[rng.Next(Tlds.Length)] + "/" + Name(rng) + (rng.Next(2) == 0 ? "/" + Name(rng) : "");
+                    // A quarter of the entries are written with "www." in front, as many real lists have them; both
+                    // engines remove it from entries and requests alike. (No draw from rng: the requests stay the same.)
+                    if (i / Categories % 4 == 0) w.Write("www.");
                     w.Write(urlEntries[i]);
                     w.Write('\n');
                 }
