@@ -20,7 +20,7 @@ dotnet publish "$ROOT/src/SafeUse" -c Release -r linux-x64 --self-contained fals
   -o "$DATA/safeuse-bin" -v q -nologo >/dev/null
 SAFEUSE="$DATA/safeuse-bin/safeuse"
 
-if [[ ! -f "$DATA/access.log" ]]; then
+if [[ ! -f "$DATA/access.log" || ! -d "$DATA/sg-urls" ]]; then # sg-urls/: data sets older than the www. URL entries
   echo "generating data set in $DATA (fixed seed)"
   dotnet "$ROOT/bench/SafeUse.Monitoring.Benchmarks/bin/Release/net10.0/SafeUse.Monitoring.Benchmarks.dll" generate "$DATA"
 fi

@@ -38,16 +38,23 @@ public static class DataSetGenerator
                     w.Write('\n');
                 }
             }
+            // A quarter of the URL entries are written with "www." in front, as real lists have some. SafeUse removes
+            // such a prefix from entries as from requests; squidGuard 1.6 removes it from requests only (its urllist
+            // format is entries without it: an entry www.foo.com/bar matches neither foo.com/bar nor www3.foo.com/bar
+            // there), so its equivalent configuration reads the same entries without the prefix, from sg-urls/.
+            // (No draw from rng: the requests stay the same.)
+            Directory.CreateDirectory(Path.Combine(dir, "sg-urls"));
             using (var w = Writer(Path.Combine(cdir, "urls")))
+            using (var sgw = Writer(Path.Combine(dir, "sg-urls", CategoryNames[c])))
             {
                 for (var i = c; i < Urls; i += Categories)
                 {
                     urlEntries[i] = "u" + Name(rng) + ".example." + Tlds[rng.Next(Tlds.Length)] + "/" + Name(rng) + (rng.Next(2) == 0 ? "/" + Name(rng) : "");
-                    // A quarter of the entries are written with "www." in front, as many real lists have them; both
-                    // engines remove it from entries and requests alike. (No draw from rng: the requests stay the same.)
                     if (i / Categories % 4 == 0) w.Write("www.");
                     w.Write(urlEntries[i]);
                     w.Write('\n');
+                    sgw.Write(urlEntries[i]);
+                    sgw.Write('\n');
                 }
             }
         }
@@ -88,7 +95,8 @@ public static class DataSetGenerator
         using (var w = Writer(Path.Combine(dir, "squidGuard.conf")))
         {
             w.Write($"dbhome {Path.GetFullPath(listDir)}\nlogdir {Path.GetFullPath(Path.Combine(dir, "sglog"))}\n\n");
-            foreach (var c in CategoryNames) w.Write($"dest {c} {{\n  domainlist {c}/domains\n  urllist {c}/urls\n}}\n\n");
+            var sgUrls = Path.GetFullPath(Path.Combine(dir, "sg-urls"));
+            foreach (var c in CategoryNames) w.Write($"dest {c} {{\n  domainlist {c}/domains\n  urllist {sgUrls}/{c}\n}}\n\n");
             w.Write("acl {\n  default {\n    pass " + string.Join(' ', CategoryNames.Select(c => "!" + c)) + " all\n    redirect http://blocked.invalid/\n  }\n}\n");
         }
         Directory.CreateDirectory(Path.Combine(dir, "sglog"));
