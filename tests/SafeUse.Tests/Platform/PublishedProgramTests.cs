@@ -41,9 +41,15 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    public static async Task<(int Code, string Output, string Error)> RunAsync(string file, TimeSpan timeout, params string[] args)
+    public static Task<(int Code, string Output, string Error)> RunAsync(string file, TimeSpan timeout, params string[] args) =>
+        RunAsync(file, timeout, traceDotnetHost: false, args);
+
+    /// <summary>Runs a program; with <paramref name="traceDotnetHost"/>, the .NET host (if the program goes through
+    /// one) writes its trace to standard error (COREHOST_TRACE), which a native program never does.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunAsync(string file, TimeSpan timeout, bool traceDotnetHost, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (traceDotnetHost) start.Environment["COREHOST_TRACE"] = "1";
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -162,8 +168,9 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
     {
         var logs = Arrange();
         (await SafeUseCli.RunAsync(RunArgs("in-process", logs))).ShouldBe(0);
-        var (code, _, error) = await RunAsync(published.Safeuse, TimeSpan.FromMinutes(1), RunArgs("native", logs));
+        var (code, _, error) = await RunAsync(published.Safeuse, TimeSpan.FromMinutes(1), traceDotnetHost: true, RunArgs("native", logs));
         code.ShouldBe(0, error);
+        error.ShouldNotContain("Tracing enabled"); // no .NET host: the run is native code
 
         var expected = File.ReadAllText(Path.Combine(dir, "in-process.jsonl"));
         var hits = File.ReadAllLines(Path.Combine(dir, "native.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -203,8 +210,9 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
     [Fact]
     public async Task Every_other_command_reaches_the_web_application_with_its_exit_code()
     {
-        var help = await RunAsync(published.Safeuse, TimeSpan.FromMinutes(1), "--help");
+        var help = await RunAsync(published.Safeuse, TimeSpan.FromMinutes(1), traceDotnetHost: true, "--help");
         help.Code.ShouldBe(0, help.Error);
+        help.Error.ShouldContain("Tracing enabled"); // handed to the web application through its .NET host
         help.Output.ShouldContain("Usage:\n  safeuse [command] [options]");
         foreach (var command in new[] { "serve", "db", "policy", "reminders", "monitor" }) help.Output.ShouldContain($"  {command} ");
 
