@@ -225,8 +225,8 @@ public sealed class CategoryLists
                 NormaliseUrlEntry(scratch, out var host, out var urlPath);
                 if (host.IsEmpty) throw new MonitoringConfigException(path, lineNo, kind, "URL entry has no host");
                 var hostHash = Hashing.Name(host); // as the domain lookup hashes hosts, so a request's host is hashed once
-                // Hashed before the key is written over the entry: host and path are views of it, and once a www
-                // prefix is removed the key starts earlier than the host did, so the path's bytes move.
+                // Hashed before the key is written over the entry: host and path are views of it, and once a scheme,
+                // a www prefix or a port is removed the key is shorter than the entry, so the path's bytes move.
                 var hash = Hashing.Forward(urlPath, hostHash);
                 // The key is host bytes then path bytes; paths start with '/', hosts never contain one.
                 var key = keyBuffer.AsSpan(0, host.Length + urlPath.Length);

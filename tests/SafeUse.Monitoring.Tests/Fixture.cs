@@ -13,7 +13,7 @@ internal sealed class Fixture : IDisposable
         List("gambling", domains: "bet365.com\namex.com\ncasino-test.example\n");
         List("social", domains: "facebook.com\n");
         List("whitelist", domains: "safe.bet365.com\n");
-        List("badguys", urls: "foo.com/~badguy\nwww.bar.org/a/b/\nwww3.baz.net/games/poker\n");
+        List("badguys", urls: "foo.com/~badguy\nwww.bar.org/a/b/\nwww3.baz.net/games/poker\nhttp://qux.org:8080/cards/blackjack\n");
         Write("terms/self-harm.txt", "self harm\nsuicide\n");
     }
 

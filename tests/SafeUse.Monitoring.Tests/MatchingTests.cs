@@ -44,6 +44,7 @@ public sealed class MatchingTests : IDisposable
     [InlineData("http://baz.net/games/poker/room", true)] // entry had www3. and a path longer than the prefix
     [InlineData("http://www.baz.net/games/poker", true)]
     [InlineData("http://baz.net/games/pokerface", false)]
+    [InlineData("http://qux.org/cards/blackjack/table", true)] // entry had a scheme and a port
     [InlineData("foo.com:443", false)] // no path: URL entries never match
     public void Url_entries_match_host_and_path_prefix(string url, bool hit) =>
         Rules(url, url.StartsWith("http", StringComparison.Ordinal) ? "GET" : "CONNECT").Contains("urls").ShouldBe(hit);
