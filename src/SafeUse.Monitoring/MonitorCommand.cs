@@ -4,20 +4,21 @@ namespace SafeUse.Monitoring;
 
 /// <summary>
 /// `safeuse monitor ...`: the monitoring engine on the command line. The web application's command line includes it,
-/// and so does the native `safeuse` program that a published installation starts with (src/SafeUse.Native), which runs
-/// `monitor` itself and hands every other command to the web application.
+/// and so does `safeuse-monitor` (src/SafeUse.Native), the same command compiled ahead of time, which a published
+/// `safeuse` hands `monitor` to.
 /// </summary>
 public static class MonitorCommand
 {
     /// <summary>The `monitor` command with its `run` subcommand.</summary>
-    public static Command Create()
+    /// <param name="native">True in the program compiled ahead of time; the summary says which one ran.</param>
+    public static Command Create(bool native = false)
     {
         var monitor = new Command("monitor", "Read web filter, proxy and DNS logs and apply the AUP's rules.");
-        monitor.Subcommands.Add(CreateRun());
+        monitor.Subcommands.Add(CreateRun(native ? "native" : "jit"));
         return monitor;
     }
 
-    private static Command CreateRun()
+    private static Command CreateRun(string compiled)
     {
         // Options are validated in the action, not by the parser, so that every bad argument exits with 2 (the parser's errors exit with 1).
         var rules = new Option<string?>("--rules") { Description = "Rules YAML file (required)." };
@@ -60,7 +61,7 @@ public static class MonitorCommand
             if (cacheDir is "") return Task.FromResult(Bad("--cache: a folder is required"));
             var code = Execute(rulesPath, listsDir, parseResult.GetValue(people), parseResult.GetValue(ipMap),
                 parseResult.GetValue(format) ?? "auto", yearValue, threadCount,
-                parseResult.GetValue(output), parseResult.GetValue(summaryPath), cacheDir, files, ct);
+                parseResult.GetValue(output), parseResult.GetValue(summaryPath), cacheDir, files, compiled, ct);
             return Task.FromResult(code);
         });
         return run;
@@ -82,7 +83,7 @@ public static class MonitorCommand
     }
 
     private static int Execute(string rulesPath, string listsDir, string? peoplePath, string? ipMapPath, string format, int? year,
-        int threads, string? outPath, string? summaryPath, string? cacheDir, string[] logs, CancellationToken ct)
+        int threads, string? outPath, string? summaryPath, string? cacheDir, string[] logs, string compiled, CancellationToken ct)
     {
         LogFormat logFormat;
         switch (format.ToLowerInvariant())
@@ -113,7 +114,7 @@ public static class MonitorCommand
             if (summaryPath is not null)
             {
                 using var s = new FileStream(summaryPath, FileMode.Create, FileAccess.Write);
-                summary.WriteJson(s, engine.Lists.LoadTime, engine.Lists.Cache);
+                summary.WriteJson(s, engine.Lists.LoadTime, engine.Lists.Cache, compiled);
             }
             return 0;
         }

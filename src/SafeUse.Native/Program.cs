@@ -1,14 +1,10 @@
 using System.CommandLine;
 using SafeUse.Monitoring;
-using SafeUse.Native;
 
-// `safeuse monitor ...` is run here; anything else is the web application's (see SafeUse.Native.csproj). Only the
-// documented form, with `monitor` first, is run natively: options before it (`safeuse --data-dir d monitor ...`)
-// go to the web application's command line, which has `monitor` too, so every form works.
-if (args.Length > 0 && args[0] == "monitor")
-{
-    var root = new RootCommand("SafeUse: monitoring of web filter, proxy and DNS logs.") { MonitorCommand.Create() };
-    return await root.Parse(args).InvokeAsync();
-}
-
-return WebApplicationHost.Exec(args);
+// `safeuse-monitor monitor ...`, as `safeuse` hands it over (the arguments unchanged). The web application's
+// database options are accepted, as its command line accepts them before or after any command, and unused: a
+// monitoring run has no database.
+var root = new RootCommand("SafeUse: monitoring of web filter, proxy and DNS logs.") { MonitorCommand.Create(native: true) };
+foreach (var name in new[] { "--database-provider", "--connection-string", "--data-dir" })
+    root.Options.Add(new Option<string?>(name) { Recursive = true, Hidden = true });
+return await root.Parse(args).InvokeAsync();
