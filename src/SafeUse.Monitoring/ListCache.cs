@@ -24,7 +24,7 @@ public enum ListCacheState
 /// </summary>
 internal sealed class ListCache(string cacheDirectory, string listsDirectory, UInt128 key)
 {
-    private const int Version = 4; // bump when the table layout changes, or how entries are hashed (4: www-prefixed URL entries hashed right)
+    private const int Version = 5; // bump when the table layout changes, or how entries are hashed (5: inline key copies)
     private static readonly byte[] Magic = "SAFEUSE-LISTS\n"u8.ToArray();
 
     private string FilePath
