@@ -112,4 +112,67 @@ public sealed class ListCacheTests : IDisposable
         var e = Should.Throw<MonitoringConfigException>(() => CategoryLists.Load(Lists, CacheDir));
         e.Message.ShouldBe($"{Path.Combine(Lists, "social", "domains")}:3: domains: entry contains a space or control character");
     }
+
+    /// <summary>Keys of 1 to 60 bytes (the first 16 are also kept inline at the slot), all sharing one 20-byte start.</summary>
+    private static List<string> KeysOfEveryLength()
+    {
+        var rng = new Random(7);
+        var keys = new HashSet<string>();
+        while (keys.Count < 3000)
+        {
+            var length = rng.Next(1, 61);
+            var chars = new char[length];
+            for (var i = 0; i < length; i++) chars[i] = (char)('a' + rng.Next(26));
+            var key = new string(chars);
+            keys.Add(length > 24 && rng.Next(2) == 0 ? "sharedprefixsharedpr" + key[20..] : key);
+        }
+        return [.. keys];
+    }
+
+    private static string Changed(string key) => key[..^1] + (key[^1] == 'z' ? 'a' : 'z'); // same length, last byte differs
+
+    [Fact]
+    public void A_growing_table_finds_keys_of_every_length_exactly()
+    {
+        var keys = KeysOfEveryLength();
+        var table = new ByteKeyTable(expected: 1); // grows from 16 slots, moving every slot and its inline key
+        var present = keys.ToHashSet();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var k = System.Text.Encoding.ASCII.GetBytes(keys[i]);
+            table.Add(k, Hashing.Name(k), UInt128.One << (i % 100));
+        }
+        table.Seal();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var k = System.Text.Encoding.ASCII.GetBytes(keys[i]);
+            table.FindLowered(k, Hashing.Name(k)).ShouldBe(UInt128.One << (i % 100), keys[i]);
+            table.Find(System.Text.Encoding.ASCII.GetBytes(keys[i].ToUpperInvariant()), Hashing.Name(k)).ShouldBe(UInt128.One << (i % 100), keys[i]);
+            var miss = Changed(keys[i]);
+            if (!present.Contains(miss))
+            {
+                var m = System.Text.Encoding.ASCII.GetBytes(miss);
+                table.FindLowered(m, Hashing.Name(m)).ShouldBe(UInt128.Zero, miss);
+                // The same hash with other bytes: only the key compare (inline, or in the arena past 16 bytes) can say no.
+                table.FindLowered(m, Hashing.Name(k)).ShouldBe(UInt128.Zero, miss);
+            }
+        }
+    }
+
+    [Fact]
+    public void Domains_of_every_length_are_found_the_same_from_the_cache()
+    {
+        var keys = KeysOfEveryLength().Select(k => k + ".test").ToList();
+        File.WriteAllText(Path.Combine(Lists, "social", "domains"), string.Join('\n', keys) + "\n");
+        foreach (var state in new[] { ListCacheState.Written, ListCacheState.Read })
+        {
+            var lists = CategoryLists.Load(Lists, CacheDir);
+            lists.Cache.ShouldBe(state);
+            foreach (var key in keys)
+            {
+                Categories(lists, "www." + key).ShouldBe("social", key);
+                Categories(lists, Changed(key[..^5]) + ".test").ShouldBe(keys.Contains(Changed(key[..^5]) + ".test") ? "social" : "", key);
+            }
+        }
+    }
 }
