@@ -14,6 +14,10 @@ DATA="${1:-${SAFEUSE_BENCH_DATA:-/tmp/safeuse-bench}}"
 RUNS="${RUNS:-5}"
 LINES=2000000
 
+for tool in squidGuard /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "$0: $tool is not installed (apt-get install -y squidguard time python3)" >&2; exit 2; }
+done
+
 mkdir -p "$DATA"
 dotnet build -c Release "$ROOT/bench/SafeUse.Monitoring.Benchmarks" -v q -nologo >/dev/null
 dotnet publish "$ROOT/src/SafeUse" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \

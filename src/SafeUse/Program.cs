@@ -1,12 +1,9 @@
 using SafeUse.Platform.Cli;
 
-// `safeuse monitor ...` goes to the monitor compiled ahead of time, when it is published beside this program and
-// the CPU can run it; TryExec returns only if it did not (see NativeMonitor).
-if (args is ["monitor", ..])
-{
-    NativeMonitor.TryExec(args);
-}
-
+// Published for 64-bit Linux, this program is `safeuse-app`, started by the `safeuse` launcher (src/SafeUse.Launcher),
+// which gives `safeuse monitor ...` to the native monitor where it can run; a `monitor` run here is compiled just in
+// time, with the same results.
+//
 // `safeuse monitor` never needs code generated at run time; saying so before anything starts stops YamlDotNet
 // compiling a regular expression to IL (loading Reflection.Emit and JIT-compiling it), a sixth of a short run's start.
 // Only for that command: the web application's libraries do use generated code.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.IO.Compression;
 using System.Text.Json;
+using SafeUse.Monitoring;
 using SafeUse.Platform.Cli;
 using SafeUse.Tests.Infrastructure;
 using Shouldly;
@@ -10,8 +11,9 @@ using Xunit;
 namespace SafeUse.Tests.Platform;
 
 /// <summary>
-/// The program as it is deployed: `dotnet publish src/SafeUse -r linux-x64` (the README's command) puts
-/// `safeuse-monitor`, the monitor compiled ahead of time, beside `safeuse`, which hands `safeuse monitor ...` to it.
+/// The program as it is deployed: `dotnet publish src/SafeUse -r linux-x64` (the README's command) publishes the web
+/// application's .NET program as `safeuse-app`, `safeuse-monitor` (the monitor compiled ahead of time) and the
+/// `safeuse` launcher, which hands `safeuse monitor ...` to the native monitor and everything else to `safeuse-app`.
 /// Published once for the class into a temporary folder, with its own build folders (artifacts path), so the
 /// repository's obj folders are left as they were.
 /// </summary>
@@ -259,5 +261,54 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
         var unknown = await Safeuse("policy", "no-such-subcommand");
         unknown.Code.ShouldBe(1);
         unknown.Error.ShouldContain("no-such-subcommand");
+    }
+
+    [PublishedFact]
+    public async Task Safeuse_monitor_starts_no_dotnet_runtime_and_every_other_command_starts_the_web_applications_host()
+    {
+        // COREHOST_TRACE makes every .NET host say so on standard error as it starts.
+        var trace = new Dictionary<string, string> { ["COREHOST_TRACE"] = "1" };
+        var monitor = await RunAsync(published.Safeuse, TimeSpan.FromMinutes(1), trace, "monitor", "--help");
+        monitor.Code.ShouldBe(0, monitor.Error);
+        monitor.Output.ShouldContain("Usage:\n  safeuse monitor [command] [options]");
+        monitor.Error.ShouldNotContain("Tracing enabled");
+
+        var help = await RunAsync(published.Safeuse, TimeSpan.FromMinutes(1), trace, "--help");
+        help.Code.ShouldBe(0);
+        help.Error.ShouldContain("Tracing enabled");
+        help.Error.ShouldContain(Path.Combine(published.Dir, "safeuse.dll"));
+
+        // Through a symbolic link elsewhere (as /usr/local/bin/safeuse would be), the programs are still found.
+        var logs = Arrange();
+        var link = Path.Combine(dir, "bin", "safeuse");
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, published.Safeuse);
+        var linked = await RunAsync(link, TimeSpan.FromMinutes(1), null, RunArgs("linked", logs));
+        linked.Code.ShouldBe(0, linked.Error);
+        Summary("linked").ShouldBe((33, 30, 3, 14, "native"));
+        (await RunAsync(link, TimeSpan.FromMinutes(1), null, "--help")).Output.ShouldContain("Usage:\n  safeuse [command] [options]");
+    }
+
+    [PublishedFact]
+    public async Task Without_the_native_monitor_monitor_runs_in_the_web_applications_program_and_without_that_safeuse_says_what_is_missing()
+    {
+        // A copy of the installation (hard links: the same files in another folder) without safeuse-monitor.
+        var copy = Path.Combine(dir, "install");
+        var (code, _, error) = await RunAsync("cp", TimeSpan.FromMinutes(1), null, "-al", published.Dir, copy);
+        code.ShouldBe(0, error);
+        File.Delete(Path.Combine(copy, NativeMonitor.FileName));
+
+        var logs = Arrange();
+        var safeuse = Path.Combine(copy, "safeuse");
+        var run = await RunAsync(safeuse, TimeSpan.FromMinutes(1), null, RunArgs("no-native", logs));
+        run.Code.ShouldBe(0, run.Error);
+        Summary("no-native").ShouldBe((33, 30, 3, 14, "jit"));
+        (await Safeuse(RunArgs("native", logs))).Code.ShouldBe(0);
+        File.ReadAllText(Path.Combine(dir, "no-native.jsonl")).ShouldBe(File.ReadAllText(Path.Combine(dir, "native.jsonl")));
+
+        File.Delete(Path.Combine(copy, "safeuse-app"));
+        var broken = await RunAsync(safeuse, TimeSpan.FromMinutes(1), null, "--help");
+        broken.Code.ShouldBe(1);
+        broken.Error.ShouldContain($"safeuse: could not start {Path.Combine(copy, "safeuse-app")} (No such file or directory)");
     }
 }
