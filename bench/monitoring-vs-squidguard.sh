@@ -6,7 +6,7 @@
 # compiled-list cache (reported as "cold"); the timed runs then read it, as every run after the first does in
 # production until a list changes. Each configuration runs RUNS times (default 5); the median is reported.
 #
-# Needs: apt-get install -y squidguard (and /usr/bin/time, python3).
+# Needs: apt-get install -y squidguard gcc (and /usr/bin/time, python3).
 # Usage: bench/monitoring-vs-squidguard.sh [DATA_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,11 +17,13 @@ LINES=2000000
 for tool in squidGuard /usr/bin/time python3; do
   command -v "$tool" >/dev/null || { echo "$0: $tool is not installed (apt-get install -y squidguard time python3)" >&2; exit 2; }
 done
+command -v gcc >/dev/null || command -v clang >/dev/null ||
+  { echo "$0: no C toolchain to link the native programs (apt-get install -y gcc)" >&2; exit 2; }
 
 mkdir -p "$DATA"
 dotnet build -c Release "$ROOT/bench/SafeUse.Monitoring.Benchmarks" -v q -nologo >/dev/null
 dotnet publish "$ROOT/src/SafeUse" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$DATA/safeuse-bin" -v q -nologo >/dev/null
+  -o "$DATA/safeuse-bin" -v q -nologo > "$DATA/publish.log" || { cat "$DATA/publish.log" >&2; exit 1; }
 SAFEUSE="$DATA/safeuse-bin/safeuse"
 
 if [[ ! -f "$DATA/access.log" || ! -d "$DATA/sg-urls" ]]; then # sg-urls/: data sets older than the www. URL entries

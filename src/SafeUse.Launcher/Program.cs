@@ -10,6 +10,13 @@ using SafeUse.Monitoring;
 // real file, so a symbolic link to it (/usr/local/bin/safeuse) works.
 var dir = AppContext.BaseDirectory;
 var app = Path.Combine(dir, Exec.App);
+if (Environment.GetEnvironmentVariable(Exec.Guard) is not null)
+{
+    // safeuse-app started this launcher again: it is a copy of or link to it, not the web application's program.
+    Console.Error.WriteLine($"safeuse: {app} is not the web application's program (it started {Environment.ProcessPath} again); publish SafeUse again");
+    return 1;
+}
+
 if (args is ["monitor", ..] && Environment.GetEnvironmentVariable(NativeMonitor.Switch) != "0" && NativeMonitor.CpuSupported)
 {
     var monitor = Path.Combine(dir, NativeMonitor.FileName);
@@ -20,6 +27,7 @@ if (args is ["monitor", ..] && Environment.GetEnvironmentVariable(NativeMonitor.
     }
 }
 
+Exec.MarkLaunched();
 Console.Error.WriteLine($"safeuse: could not start {app} ({Exec.Replace(app, args)})");
 return 1;
 
@@ -29,6 +37,14 @@ namespace SafeUse.Launcher
     {
         /// <summary>The web application's .NET program (its apphost, renamed when this launcher took its name).</summary>
         public const string App = "safeuse-app";
+
+        /// <summary>Set for <see cref="App"/>, so that a launcher it starts (a copy or link where it should be) stops
+        /// instead of starting it again for ever.</summary>
+        public const string Guard = "SAFEUSE_LAUNCHED";
+
+        /// <summary>Sets <see cref="Guard"/> in the environment the exec passes on (.NET's own copy of the environment
+        /// is not the one exec passes).</summary>
+        public static void MarkLaunched() => setenv(Guard, "1", 1);
 
         /// <summary>Replaces this process with <paramref name="path"/> given <paramref name="args"/>, named "safeuse"
         /// (the name its help and messages use); returns only when that failed, with the system's reason.</summary>
@@ -40,6 +56,9 @@ namespace SafeUse.Launcher
             execv(path, argv);
             return Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
         }
+
+        [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+        private static partial int setenv(string name, string value, int overwrite);
 
         [LibraryImport("libc", EntryPoint = "execv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         private static partial int execv(string path, string?[] argv);

@@ -4,6 +4,10 @@ using SafeUse.Platform.Cli;
 // which gives `safeuse monitor ...` to the native monitor where it can run; a `monitor` run here is compiled just in
 // time, with the same results.
 //
+// The launcher marks the environment it starts this program with (so that a launcher started in its place stops);
+// programs this one starts do not inherit the mark.
+Environment.SetEnvironmentVariable("SAFEUSE_LAUNCHED", null);
+
 // `safeuse monitor` never needs code generated at run time; saying so before anything starts stops YamlDotNet
 // compiling a regular expression to IL (loading Reflection.Emit and JIT-compiling it), a sixth of a short run's start.
 // Only for that command: the web application's libraries do use generated code.

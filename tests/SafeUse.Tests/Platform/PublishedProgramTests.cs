@@ -57,7 +57,7 @@ public sealed class PublishedFactAttribute : FactAttribute
     public static string? SkipReason()
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return "the native monitor is published for linux-x64 only";
-        if (!NativeMonitor.CpuSupported) return "this CPU cannot run the native monitor (x86-64-v3: AVX2, FMA, BMI1, BMI2, LZCNT)";
+        if (!NativeMonitor.CpuSupported) return "this CPU cannot run the native monitor (x86-64-v3: AVX, AVX2, BMI1, BMI2, F16C, FMA, LZCNT, MOVBE, with the AVX state enabled)";
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':');
         if (!path.Any(d => File.Exists(Path.Combine(d, "gcc")) || File.Exists(Path.Combine(d, "clang")))) return "no C toolchain (gcc or clang) to link the native monitor";
         return null;
@@ -264,7 +264,7 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
     }
 
     [PublishedFact]
-    public async Task Safeuse_monitor_starts_no_dotnet_runtime_and_every_other_command_starts_the_web_applications_host()
+    public async Task Safeuse_monitor_starts_no_dotnet_host_and_every_other_command_starts_the_web_applications_host()
     {
         // COREHOST_TRACE makes every .NET host say so on standard error as it starts.
         var trace = new Dictionary<string, string> { ["COREHOST_TRACE"] = "1" };
@@ -290,7 +290,7 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
     }
 
     [PublishedFact]
-    public async Task Without_the_native_monitor_monitor_runs_in_the_web_applications_program_and_without_that_safeuse_says_what_is_missing()
+    public async Task Without_the_native_monitor_monitor_runs_in_the_web_applications_program_and_without_that_safeuse_says_what_is_wrong()
     {
         // A copy of the installation (hard links: the same files in another folder) without safeuse-monitor.
         var copy = Path.Combine(dir, "install");
@@ -306,9 +306,16 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
         (await Safeuse(RunArgs("native", logs))).Code.ShouldBe(0);
         File.ReadAllText(Path.Combine(dir, "no-native.jsonl")).ShouldBe(File.ReadAllText(Path.Combine(dir, "native.jsonl")));
 
-        File.Delete(Path.Combine(copy, "safeuse-app"));
+        var app = Path.Combine(copy, "safeuse-app");
+        File.Delete(app);
         var broken = await RunAsync(safeuse, TimeSpan.FromMinutes(1), null, "--help");
         broken.Code.ShouldBe(1);
-        broken.Error.ShouldContain($"safeuse: could not start {Path.Combine(copy, "safeuse-app")} (No such file or directory)");
+        broken.Error.ShouldContain($"safeuse: could not start {app} (No such file or directory)");
+
+        // safeuse-app made a link to the launcher (a tempting repair): it stops at once rather than start itself for ever.
+        File.CreateSymbolicLink(app, safeuse);
+        var loop = await RunAsync(safeuse, TimeSpan.FromMinutes(1), null, "--help");
+        loop.Code.ShouldBe(1);
+        loop.Error.ShouldContain($"safeuse: {app} is not the web application's program");
     }
 }
