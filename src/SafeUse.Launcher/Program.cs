@@ -10,7 +10,7 @@ using SafeUse.Monitoring;
 // real file, so a symbolic link to it (/usr/local/bin/safeuse) works.
 var dir = AppContext.BaseDirectory;
 var app = Path.Combine(dir, Exec.App);
-if (Environment.GetEnvironmentVariable(Exec.Guard) is not null)
+if (Environment.GetEnvironmentVariable(NativeMonitor.Launched) is not null)
 {
     // safeuse-app started this launcher again: it is a copy of or link to it, not the web application's program.
     Console.Error.WriteLine($"safeuse: {app} is not the web application's program (it started {Environment.ProcessPath} again); publish SafeUse again");
@@ -38,13 +38,9 @@ namespace SafeUse.Launcher
         /// <summary>The web application's .NET program (its apphost, renamed when this launcher took its name).</summary>
         public const string App = "safeuse-app";
 
-        /// <summary>Set for <see cref="App"/>, so that a launcher it starts (a copy or link where it should be) stops
-        /// instead of starting it again for ever.</summary>
-        public const string Guard = "SAFEUSE_LAUNCHED";
-
-        /// <summary>Sets <see cref="Guard"/> in the environment the exec passes on (.NET's own copy of the environment
+        /// <summary>Sets <see cref="NativeMonitor.Launched"/> in the environment the exec passes on (.NET's own copy of the environment
         /// is not the one exec passes).</summary>
-        public static void MarkLaunched() => setenv(Guard, "1", 1);
+        public static void MarkLaunched() => setenv(NativeMonitor.Launched, "1", 1);
 
         /// <summary>Replaces this process with <paramref name="path"/> given <paramref name="args"/>, named "safeuse"
         /// (the name its help and messages use); returns only when that failed, with the system's reason.</summary>

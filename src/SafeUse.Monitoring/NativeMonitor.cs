@@ -5,7 +5,8 @@ namespace SafeUse.Monitoring;
 /// <summary>
 /// What decides whether a `safeuse monitor ...` run goes to `safeuse-monitor`, the monitor compiled ahead of time
 /// (src/SafeUse.Native), published beside `safeuse` on 64-bit Linux: the program's file name, the switch that turns
-/// it off, and whether this CPU can run it. Used by the `safeuse` launcher (src/SafeUse.Launcher) and the tests.
+/// it off, whether this CPU can run it, and the launcher's mark. Used by the `safeuse` launcher (src/SafeUse.Launcher),
+/// the web application and the tests.
 /// </summary>
 public static class NativeMonitor
 {
@@ -14,6 +15,10 @@ public static class NativeMonitor
 
     /// <summary>The environment variable that, set to 0, keeps `monitor` in the .NET program (compiled just in time).</summary>
     public const string Switch = "SAFEUSE_NATIVE_MONITOR";
+
+    /// <summary>The environment variable the launcher sets for `safeuse-app`, so that a launcher started in its place
+    /// (a copy of or link to it) stops instead of starting it again for ever; `safeuse-app` clears it at start.</summary>
+    public const string Launched = "SAFEUSE_LAUNCHED";
 
     /// <summary>
     /// Whether this machine runs x86-64-v3 code, which `safeuse-monitor` is compiled for (its scans are 32 bytes wide):

@@ -1,3 +1,4 @@
+using SafeUse.Monitoring;
 using SafeUse.Platform.Cli;
 
 // Published for 64-bit Linux, this program is `safeuse-app`, started by the `safeuse` launcher (src/SafeUse.Launcher),
@@ -6,7 +7,7 @@ using SafeUse.Platform.Cli;
 //
 // The launcher marks the environment it starts this program with (so that a launcher started in its place stops);
 // programs this one starts do not inherit the mark.
-Environment.SetEnvironmentVariable("SAFEUSE_LAUNCHED", null);
+Environment.SetEnvironmentVariable(NativeMonitor.Launched, null);
 
 // `safeuse monitor` never needs code generated at run time; saying so before anything starts stops YamlDotNet
 // compiling a regular expression to IL (loading Reflection.Emit and JIT-compiling it), a sixth of a short run's start.
