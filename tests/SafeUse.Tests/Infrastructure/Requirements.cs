@@ -26,3 +26,21 @@ public static class TestEnvironment
     public static string RequirePostgres() => PostgresConnectionString
         ?? throw new InvalidOperationException("SAFEUSE_REQUIRE_ALL=1 but SAFEUSE_TEST_POSTGRES is not set: the PostgreSQL tests cannot run.");
 }
+
+/// <summary>
+/// Runs a theory once per database: SQLite always, PostgreSQL when SAFEUSE_TEST_POSTGRES is set (and, under
+/// SAFEUSE_REQUIRE_ALL=1, always, so a missing server fails the run instead of dropping the case). The test takes a
+/// <see cref="SafeUse.Platform.Data.DatabaseProviderKind"/> and makes its database with <c>TestDatabase.Create(kind)</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BothDatabasesAttribute : Xunit.Sdk.DataAttribute
+{
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod)
+    {
+        yield return [SafeUse.Platform.Data.DatabaseProviderKind.Sqlite];
+        if (TestEnvironment.PostgresConnectionString is not null || TestEnvironment.RequireAll)
+        {
+            yield return [SafeUse.Platform.Data.DatabaseProviderKind.Postgres];
+        }
+    }
+}
