@@ -22,6 +22,11 @@ internal sealed class ImportPreviewModel(AppDbContext db, CurrentUser current, S
     [BindProperty]
     public bool MarkLeavers { get; set; }
 
+    [BindProperty]
+    public bool ConfirmEmailChanges { get; set; }
+
+    private ImportAuthority authority = ImportAuthority.Trust;
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
 
@@ -81,8 +86,14 @@ internal sealed class ImportPreviewModel(AppDbContext db, CurrentUser current, S
             return Page();
         }
 
+        if (Plan.EmailChanges.Count > 0 && !ConfirmEmailChanges)
+        {
+            ModelState.AddModelError(nameof(ConfirmEmailChanges), "Confirm the work email changes: each person will sign in with the new address");
+            return Page();
+        }
+
         var tracked = await db.StaffImports.FirstAsync(i => i.Id == id, ct);
-        var result = await importer.ApplyAsync(School, Plan.File, MarkLeavers, await current.ActorAsync(ct), tracked, ct);
+        var result = await importer.ApplyAsync(School, Plan.File, MarkLeavers, ConfirmEmailChanges, authority, await current.ActorAsync(ct), tracked, ct);
         TempData["Success"] = $"Imported {Plan.File.Rows.Count} people into {School.Name}: {result.Created} new, {result.Updated} updated, {result.Unchanged} unchanged, {result.MarkedLeavers} marked as leavers.";
         return Redirect($"/people?school={School.Id}");
     }
@@ -97,9 +108,10 @@ internal sealed class ImportPreviewModel(AppDbContext db, CurrentUser current, S
         }
 
         Upload = upload;
+        authority = new ImportAuthority(scope, current.PersonId);
         School = await db.Schools.AsNoTracking().FirstAsync(s => s.Id == upload.SchoolId, ct);
         var mapping = upload.MappingJson is null ? null : JsonSerializer.Deserialize<Dictionary<int, StaffField>>(upload.MappingJson);
-        Plan = await importer.PlanAsync(School, StaffCsv.Parse(upload.Content, mapping), ct);
+        Plan = await importer.PlanAsync(School, StaffCsv.Parse(upload.Content, mapping), authority, ct);
         return true;
     }
 }

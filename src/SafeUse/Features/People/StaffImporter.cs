@@ -10,9 +10,26 @@ internal sealed record StaffImportPlan(
     IReadOnlyList<StaffRow> Creates,
     IReadOnlyList<StaffRow> Updates,
     int Unchanged,
-    IReadOnlyList<Person> Missing)
+    IReadOnlyList<Person> Missing,
+    IReadOnlyList<EmailChange> EmailChanges,
+    IReadOnlyList<KeptPerson> Kept)
 {
     public bool IsValid => File.Problems.Count == 0;
+}
+
+/// <summary>A matched person whose work email the file changes: shown before the import and confirmed, since the email is how they sign in.</summary>
+internal sealed record EmailChange(int Line, string Name, string? From, string To);
+
+/// <summary>Someone missing from a full staff list whom the import leaves as they are, and why.</summary>
+internal sealed record KeptPerson(Person Person, string Reason);
+
+/// <summary>
+/// Who is importing: the schools they administer (every school for a trust administrator or the command line) and,
+/// on the web, who they are, so an import can never change someone the importer does not administer.
+/// </summary>
+internal sealed record ImportAuthority(SafeUse.Platform.Auth.SchoolScope Schools, long? ImporterId)
+{
+    public static readonly ImportAuthority Trust = new(new SafeUse.Platform.Auth.SchoolScope(true, new HashSet<long>()), null);
 }
 
 internal sealed record StaffImportResult(int Created, int Updated, int Unchanged, int MarkedLeavers);
@@ -29,21 +46,36 @@ internal static class PeopleRegistration
 /// </summary>
 internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvider time)
 {
-    public async Task<StaffImportPlan> PlanAsync(School school, StaffFile file, CancellationToken ct) =>
-        Plan(school, file, await LoadTrustPeopleAsync(school.TrustId, ct));
+    public Task<StaffImportPlan> PlanAsync(School school, StaffFile file, CancellationToken ct) =>
+        PlanAsync(school, file, ImportAuthority.Trust, ct);
 
-    private static StaffImportPlan Plan(School school, StaffFile file, TrustPeople people)
+    public async Task<StaffImportPlan> PlanAsync(School school, StaffFile file, ImportAuthority authority, CancellationToken ct) =>
+        Plan(school, file, authority, await LoadTrustPeopleAsync(school.TrustId, ct));
+
+    private static StaffImportPlan Plan(School school, StaffFile file, ImportAuthority authority, TrustPeople people)
     {
         var problems = file.Problems.ToList();
         var creates = new List<StaffRow>();
         var updates = new List<StaffRow>();
+        var emailChanges = new List<EmailChange>();
         var unchanged = 0;
         var matched = new HashSet<long>();
         var inFile = file.Rows.SelectMany(r => new[] { r.StaffCode, r.Email }).Where(k => k is not null).Select(k => k!.ToLowerInvariant()).ToHashSet();
+        string Heading(StaffField field) => file.Headings[file.Mapping.First(m => m.Value == field).Key];
 
         foreach (var row in file.Rows)
         {
-            var existing = Match(people, row);
+            var byCode = row.StaffCode is not null ? people.ByCode.GetValueOrDefault(row.StaffCode) : null;
+            var byEmail = row.Email is not null ? people.ByEmail.GetValueOrDefault(row.Email) : null;
+            if (byCode is not null && byEmail is not null && byCode.Id != byEmail.Id)
+            {
+                // The unique email would otherwise fail at the database: two people are named by one row.
+                problems.Add(new(row.Line, Heading(StaffField.Email),
+                    $"Staff code {row.StaffCode} is one person in SafeUse and {row.Email} is another: correct the code or the email"));
+                continue;
+            }
+
+            var existing = byCode ?? byEmail;
             if (existing is null)
             {
                 creates.Add(row);
@@ -51,13 +83,29 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             else
             {
                 matched.Add(existing.Id);
-                if (Differs(existing, row, school.Id))
+                if (!Differs(existing, row, school.Id))
                 {
-                    updates.Add(row);
+                    unchanged++;
+                }
+                else if (!MayChange(authority, existing))
+                {
+                    // The person is not named: the importer may not know who holds the code or address.
+                    problems.Add(new(row.Line, row.StaffCode is not null && byCode is not null ? Heading(StaffField.StaffCode) : Heading(StaffField.Email),
+                        $"{(byCode is not null ? "Staff code " + row.StaffCode : row.Email)} belongs to someone in a school you do not administer or in the trust's central team: only a trust administrator can change them"));
+                }
+                else if (EmailChanged(existing, row) && IsPrivileged(existing))
+                {
+                    problems.Add(new(row.Line, Heading(StaffField.Email),
+                        $"{existing.FullName} holds the role {string.Join(", ", existing.Roles.Where(r => r.Role != Role.Staff).Select(r => r.Role.Label()).Distinct())}: an import never changes the work email of someone with a role beyond Staff. Keep {existing.Email} in the file and change the address on their page"));
                 }
                 else
                 {
-                    unchanged++;
+                    if (EmailChanged(existing, row))
+                    {
+                        emailChanges.Add(new(row.Line, existing.FullName, existing.Email, row.Email!));
+                    }
+
+                    updates.Add(row);
                 }
             }
 
@@ -69,21 +117,60 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             }
         }
 
-        var missing = people.All.Where(p => !p.IsLeaver && p.Schools.Any(s => s.SchoolId == school.Id) && !matched.Contains(p.Id)
-                && (p.StaffCode is not null || p.Email is not null))
-            .OrderBy(p => p.FamilyName).ThenBy(p => p.GivenName).ToList();
+        var missing = new List<Person>();
+        var kept = new List<KeptPerson>();
+        var activeAdministrators = people.All.Where(p => !p.IsLeaver && p.Roles.Any(r => r.Role == Role.Administrator)).Select(p => p.Id).ToHashSet();
+        foreach (var p in people.All.Where(p => !p.IsLeaver && p.Schools.Any(s => s.SchoolId == school.Id) && !matched.Contains(p.Id)
+                     && (p.StaffCode is not null || p.Email is not null))
+                     .OrderBy(p => p.FamilyName).ThenBy(p => p.GivenName))
+        {
+            // A school's full list speaks for that school only: someone who also works elsewhere, holds a trust-wide
+            // role, is importing, or is the trust's last administrator stays as they are.
+            var reason = p.Id == authority.ImporterId ? "you are importing this file"
+                : p.Schools.Any(s => s.SchoolId != school.Id) ? "they also belong to another school"
+                : p.Roles.Any(r => r.SchoolId is null) ? "they hold a trust-wide role"
+                : activeAdministrators.Count == 1 && activeAdministrators.Contains(p.Id) ? "they are the trust's only administrator"
+                : null;
+            if (reason is null)
+            {
+                missing.Add(p);
+            }
+            else
+            {
+                kept.Add(new KeptPerson(p, reason));
+            }
+        }
+
         var checkedFile = file with { Problems = problems.OrderBy(p => p.Line).ToList() };
-        return new StaffImportPlan(checkedFile, creates, updates, unchanged, missing);
+        return new StaffImportPlan(checkedFile, creates, updates, unchanged, missing, emailChanges, kept);
     }
 
-    public async Task<StaffImportResult> ApplyAsync(School school, StaffFile file, bool markMissingAsLeavers, Actor actor, StaffImport? upload, CancellationToken ct)
+    private static bool MayChange(ImportAuthority authority, Person p) =>
+        authority.Schools.AllSchools
+        || (p.Schools.Count > 0 && p.Schools.All(s => authority.Schools.SchoolIds.Contains(s.SchoolId))
+            && p.Roles.All(r => r.SchoolId is { } id && authority.Schools.SchoolIds.Contains(id)));
+
+    private static bool IsPrivileged(Person p) => p.Roles.Any(r => r.Role != Role.Staff);
+
+    private static bool EmailChanged(Person p, StaffRow r) =>
+        r.Email is not null && !string.Equals(p.Email, r.Email, StringComparison.OrdinalIgnoreCase);
+
+    public Task<StaffImportResult> ApplyAsync(School school, StaffFile file, bool markMissingAsLeavers, Actor actor, StaffImport? upload, CancellationToken ct) =>
+        ApplyAsync(school, file, markMissingAsLeavers, acceptEmailChanges: true, ImportAuthority.Trust, actor, upload, ct);
+
+    public async Task<StaffImportResult> ApplyAsync(School school, StaffFile file, bool markMissingAsLeavers, bool acceptEmailChanges, ImportAuthority authority, Actor actor, StaffImport? upload, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var people = await LoadTrustPeopleAsync(school.TrustId, ct, tracked: true);
-        var plan = Plan(school, file, people);
+        var plan = Plan(school, file, authority, people);
         if (!plan.IsValid)
         {
             throw new InvalidOperationException("The file has problems; nothing was imported.");
+        }
+
+        if (plan.EmailChanges.Count > 0 && !acceptEmailChanges)
+        {
+            throw new InvalidOperationException("The file changes work emails that were not confirmed; nothing was imported.");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -179,6 +266,7 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
                 upload?.FileName,
                 Created = plan.Creates.Select(r => r.StaffCode ?? r.Email).ToList(),
                 Updated = plan.Updates.Select(r => r.StaffCode ?? r.Email).ToList(),
+                EmailChanged = plan.EmailChanges.Select(c => c.Line).ToList(),
                 Leavers = markMissingAsLeavers ? plan.Missing.Select(p => p.StaffCode ?? p.Email).ToList() : [],
             },
             schoolId: school.Id);

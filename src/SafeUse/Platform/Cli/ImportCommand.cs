@@ -14,7 +14,8 @@ internal static class ImportCommand
         var school = new Option<string>("--school") { Description = "The school, by name or URN.", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the file and show what would change, writing nothing." };
         var markLeavers = new Option<bool>("--mark-leavers") { Description = "This is the school's full staff list: mark people missing from it as leavers." };
-        var staff = new Command("staff", "Import or update a school's staff from CSV. An invalid file writes nothing.") { file, school, dryRun, markLeavers };
+        var acceptEmails = new Option<bool>("--accept-email-changes") { Description = "Apply the work email changes the file makes (they are listed first; people sign in with their work email)." };
+        var staff = new Command("staff", "Import or update a school's staff from CSV. An invalid file writes nothing.") { file, school, dryRun, markLeavers, acceptEmails };
         staff.SetAction(async (parse, ct) => await SafeUseCli.GuardAsync(async () =>
         {
             var path = parse.GetValue(file)!;
@@ -49,13 +50,28 @@ internal static class ImportCommand
             }
 
             Console.WriteLine($"{path.Name}: {parsed.Rows.Count} people: {plan.Creates.Count} new, {plan.Updates.Count} changed, {plan.Unchanged} unchanged; {plan.Missing.Count} current staff of {target.Name} are not in the file.");
+            foreach (var change in plan.EmailChanges)
+            {
+                Console.WriteLine($"  line {change.Line}: {change.Name}'s work email changes from {change.From ?? "(none)"} to {change.To}");
+            }
+
+            foreach (var k in plan.Kept)
+            {
+                Console.WriteLine($"  {k.Person.FullName} is not in the file and is left as they are: {k.Reason}");
+            }
+
             if (parse.GetValue(dryRun))
             {
                 Console.WriteLine("Dry run: nothing was written.");
                 return 0;
             }
 
-            var result = await importer.ApplyAsync(target, parsed, parse.GetValue(markLeavers), new Actor(null, "Command line import"), null, ct);
+            if (plan.EmailChanges.Count > 0 && !parse.GetValue(acceptEmails))
+            {
+                throw new CliException($"{path.Name}: the file changes {plan.EmailChanges.Count} work email address(es), listed above; check them and run again with --accept-email-changes. Nothing was imported.");
+            }
+
+            var result = await importer.ApplyAsync(target, parsed, parse.GetValue(markLeavers), parse.GetValue(acceptEmails), ImportAuthority.Trust, new Actor(null, "Command line import"), null, ct);
             Console.WriteLine($"Imported: {result.Created} new, {result.Updated} updated, {result.Unchanged} unchanged, {result.MarkedLeavers} marked as leavers.");
             return 0;
         }));

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SafeUse.Platform.Data;
 
-internal enum DatabaseProviderKind
+public enum DatabaseProviderKind
 {
     Sqlite,
     Postgres,
