@@ -40,6 +40,12 @@ internal static class SafeUseHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddConfigurationSources(builder.Configuration, overrides);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        if (EdgeProtection.CheckTrustedProxies(builder.Configuration) is { } proxyProblem)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException("SafeUse:TrustedProxies", typeof(string), [proxyProblem]);
+        }
+
+        builder.AddEdgeProtection();
 
         builder.Services.AddSafeUseCore();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
@@ -62,6 +68,7 @@ internal static class SafeUseHost
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = EdgeProtection.ValidateSessionAsync;
         });
         builder.Services.AddSafeUseAuthorization();
         var dataDirectory = builder.Configuration["Database:DataDirectory"] ?? "safeuse-data";
@@ -74,11 +81,13 @@ internal static class SafeUseHost
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();
+        app.UseEdgeProtection();
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSetupRedirect();
         app.UseAuthorization();

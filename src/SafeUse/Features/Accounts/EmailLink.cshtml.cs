@@ -6,8 +6,9 @@ using SafeUse.Platform.Auth;
 
 namespace SafeUse.Features.Accounts;
 
+/// <summary>The link in the email comes from the configured public address, never from the request's Host header, which the sender controls.</summary>
 [AllowAnonymous]
-internal sealed class EmailLinkModel(SignInService signIn) : PageModel
+internal sealed class EmailLinkModel(SignInService signIn, Microsoft.Extensions.Options.IOptions<SafeUse.Features.SignOff.SignOffOptions> options) : PageModel
 {
     [BindProperty]
     public SignInForm Input { get; set; } = new();
@@ -26,7 +27,7 @@ internal sealed class EmailLinkModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        await signIn.RequestLinkAsync(Input.Email!, $"{Request.Scheme}://{Request.Host}", HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
+        await signIn.RequestLinkAsync(Input.Email!, options.Value.PublicUrl, HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
         Sent = true;
         return Page();
     }

@@ -24,7 +24,7 @@ internal sealed class LinkModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        await SignInService.SignInCookieAsync(HttpContext, result.Person!);
+        await signIn.SignInCookieAsync(HttpContext, result.Person!, ct);
         return Redirect("/");
     }
 }

@@ -45,7 +45,7 @@ internal sealed class SignInModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        await SignInService.SignInCookieAsync(HttpContext, result.Person!);
+        await signIn.SignInCookieAsync(HttpContext, result.Person!, ct);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 }

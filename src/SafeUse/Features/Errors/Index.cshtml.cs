@@ -31,6 +31,7 @@ internal sealed class IndexModel : PageModel
         {
             404 => ("Page not found", "If you typed the web address, check it is correct. The page may also be one you do not have access to."),
             403 => ("You do not have access to this page", "Your roles do not include this page. Ask your SafeUse administrator if you need it."),
+            429 => ("Too many attempts", "There have been a lot of sign-in attempts from your network in the last few minutes. Wait a minute and try again."),
             400 => ("Sorry, that request was not understood", "Go back and try again. If you left a form open for a long time, reload it first."),
             _ => (Heading, Message),
         };

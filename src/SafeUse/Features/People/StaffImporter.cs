@@ -254,6 +254,9 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             }
         }
 
+        var departed = touched.Where(t => t.Person.IsLeaver && t.Person.Id != 0).Select(t => t.Person.Id).Concat(markMissingAsLeavers ? plan.Missing.Select(p => p.Id) : []).ToList();
+        await SafeUse.Platform.Auth.SignInService.EndSessionsAsync(db, departed, ct);
+
         if (upload is not null)
         {
             upload.AppliedAt = now;

@@ -92,6 +92,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
 
         var person = await db.People.AsNoTracking().FirstAsync(p => p.Id == assignment.PersonId, ct);
         db.RoleAssignments.Remove(assignment);
+        await SignInService.EndSessionsAsync(db, [person.Id], ct);
         audit.Record(db, await current.ActorAsync(ct), "person.role-removed", "person", person.Id, $"{person.FullName} no longer holds the role {assignment.Role.Label()}",
             before: new { Role = assignment.Role.Code(), assignment.SchoolId }, schoolId: assignment.SchoolId);
         await db.SaveChangesAsync(ct);

@@ -7,7 +7,7 @@ namespace SafeUse.Features.Setup;
 
 /// <summary>Open to anyone only while no trust exists (the setup redirect closes it afterwards).</summary>
 [AllowAnonymous]
-internal sealed class IndexModel(SetupService setup) : PageModel
+internal sealed class IndexModel(SetupService setup, SignInService signIn) : PageModel
 {
     [BindProperty]
     public SetupForm Input { get; set; } = new();
@@ -30,7 +30,7 @@ internal sealed class IndexModel(SetupService setup) : PageModel
         }
 
         var person = await setup.CreateAsync(input, ct);
-        await SignInService.SignInCookieAsync(HttpContext, person);
+        await signIn.SignInCookieAsync(HttpContext, person, ct);
         TempData["Success"] = $"{input.TrustName} is set up. Next, import your staff.";
         return Redirect("/");
     }

@@ -6,7 +6,17 @@ internal static class SignOffRegistration
 {
     public static IServiceCollection AddSignOff(this IServiceCollection services)
     {
-        services.AddOptions<SignOffOptions>().BindConfiguration(SignOffOptions.Section);
+        services.AddOptions<SignOffOptions>().BindConfiguration(SignOffOptions.Section)
+            .PostConfigure<IConfiguration>((o, configuration) =>
+            {
+                if (string.IsNullOrWhiteSpace(o.PublicUrl))
+                {
+                    o.PublicUrl = SignOffOptions.FromListenAddresses(configuration["urls"]);
+                }
+            })
+            .Validate(o => Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps),
+                "SafeUse:PublicUrl must be an absolute http or https address, like https://safeuse.example.sch.uk")
+            .ValidateOnStart();
         services.AddScoped<SignOffService>();
         services.AddScoped<SignOffScheduler>();
         return services;

@@ -22,9 +22,15 @@ internal sealed record SignInAttempt(SignInOutcome Outcome, Person? Person);
 /// <summary>Passwords, emailed single-use links and throttling. Never says whether an address exists.</summary>
 internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTrail audit, Outbox.Outbox outbox)
 {
-    /// <summary>Failures allowed per address or per client address within <see cref="Window"/> before a pause.</summary>
+    /// <summary>Failures allowed per address within <see cref="Window"/> before that address pauses.</summary>
+    /// <remarks>
+    /// There is no lock per client address: a school's staff share one NAT address, and one person's failures must
+    /// not lock the whole school out. Clients are slowed down instead by the sign-in rate limiter (<see cref="SignInRateLimits"/>).
+    /// </remarks>
     public const int MaxFailuresPerAddress = 5;
-    public const int MaxFailuresPerClient = 30;
+
+    /// <summary>The claim that carries the account's security stamp; a cookie whose stamp is no longer current is refused.</summary>
+    public const string StampClaim = "safeuse:stamp";
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
 
@@ -40,8 +46,7 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         var now = time.GetUtcNow().UtcDateTime;
         var normalized = Person.Normalize(email) ?? "";
         var addressKey = "email:" + normalized;
-        var clientKey = "ip:" + (clientIp ?? "unknown");
-        if (await IsLockedAsync(addressKey, now, ct) || await IsLockedAsync(clientKey, now, ct))
+        if (await IsLockedAsync(addressKey, now, ct))
         {
             return new(SignInOutcome.Refused, null);
         }
@@ -62,8 +67,6 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         if (!verified || account is null || person is null)
         {
             await CountFailureAsync(addressKey, MaxFailuresPerAddress, now, ct);
-            await CountFailureAsync(clientKey, MaxFailuresPerClient, now, ct);
-            await db.SaveChangesAsync(ct);
             return new(SignInOutcome.Refused, null);
         }
 
@@ -81,7 +84,7 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         var now = time.GetUtcNow().UtcDateTime;
         var normalized = Person.Normalize(email) ?? "";
         var addressKey = "link:" + normalized;
-        if (await IsLockedAsync(addressKey, now, ct) || await IsLockedAsync("ip:" + (clientIp ?? "unknown"), now, ct))
+        if (await IsLockedAsync(addressKey, now, ct))
         {
             return;
         }
@@ -162,13 +165,47 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         await db.SaveChangesAsync(ct);
     }
 
-    public static ClaimsPrincipal Principal(Person person) =>
+    /// <summary>True when the person has a password and this is it (for changing a password, which asks for the current one).</summary>
+    public async Task<bool> HasPasswordAsync(long personId, CancellationToken ct) =>
+        await db.Accounts.AnyAsync(a => a.PersonId == personId && a.PasswordHash != null, ct);
+
+    public async Task<bool> CheckPasswordAsync(Person person, string? password, CancellationToken ct)
+    {
+        var hash = await db.Accounts.Where(a => a.PersonId == person.Id).Select(a => a.PasswordHash).FirstOrDefaultAsync(ct);
+        return hash is not null && password is not null && Hasher.VerifyHashedPassword(person, hash, password) != PasswordVerificationResult.Failed;
+    }
+
+    /// <summary>
+    /// Ends every session of these people (sign-out, a password change, a role removed, leaving): their cookies stop
+    /// working. The change is saved with the caller's next SaveChanges, in the same transaction as what caused it.
+    /// </summary>
+    public static async Task EndSessionsAsync(AppDbContext db, IReadOnlyCollection<long> personIds, CancellationToken ct)
+    {
+        foreach (var account in await db.Accounts.Where(a => personIds.Contains(a.PersonId)).ToListAsync(ct))
+        {
+            account.SecurityStamp = NewStamp();
+        }
+    }
+
+    /// <summary>The person's current stamp, or null when they may not sign in (no account, or a leaver).</summary>
+    public static Task<string?> CurrentStampAsync(AppDbContext db, long personId, CancellationToken ct) =>
+        db.Accounts.Where(a => a.PersonId == personId && db.People.Any(p => p.Id == personId && !p.IsLeaver))
+            .Select(a => a.SecurityStamp).FirstOrDefaultAsync(ct);
+
+    public static ClaimsPrincipal Principal(Person person, string stamp) =>
         new(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, person.FullName)],
+            [
+                new Claim(ClaimTypes.NameIdentifier, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(ClaimTypes.Name, person.FullName),
+                new Claim(StampClaim, stamp),
+            ],
             CookieAuthenticationDefaults.AuthenticationScheme));
 
-    public static Task SignInCookieAsync(HttpContext http, Person person) =>
-        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person));
+    public async Task SignInCookieAsync(HttpContext http, Person person, CancellationToken ct)
+    {
+        var stamp = await CurrentStampAsync(db, person.Id, ct) ?? throw new InvalidOperationException("The person has no account to sign in to.");
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person, stamp));
+    }
 
     public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -180,25 +217,24 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         return t?.LockedUntil is { } until && until > now;
     }
 
+    /// <summary>
+    /// Counts one failure in one statement (insert or update), so concurrent failures are each counted and never
+    /// race on the row's key; the pause starts when the count reaches the limit within the window.
+    /// </summary>
     private async Task CountFailureAsync(string key, int limit, DateTime now, CancellationToken ct)
     {
-        var t = await db.SignInThrottles.FirstOrDefaultAsync(x => x.Key == key, ct);
-        if (t is null)
-        {
-            t = new SignInThrottle { Key = key, WindowStart = now };
-            db.SignInThrottles.Add(t);
-        }
-        else if (now - t.WindowStart > Window)
-        {
-            t.WindowStart = now;
-            t.Failures = 0;
-            t.LockedUntil = null;
-        }
-
-        t.Failures++;
-        if (t.Failures >= limit)
-        {
-            t.LockedUntil = now + Window;
-        }
+        var windowOpen = now - Window;
+        var lockUntil = now + Window;
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO sign_in_throttle (key, failures, window_start, locked_until)
+            VALUES ({key}, 1, {now}, NULL)
+            ON CONFLICT (key) DO UPDATE SET
+                failures = CASE WHEN sign_in_throttle.window_start < {windowOpen} THEN 1 ELSE sign_in_throttle.failures + 1 END,
+                window_start = CASE WHEN sign_in_throttle.window_start < {windowOpen} THEN {now} ELSE sign_in_throttle.window_start END,
+                locked_until = CASE
+                    WHEN sign_in_throttle.window_start < {windowOpen} THEN NULL
+                    WHEN sign_in_throttle.failures + 1 >= {limit} THEN {lockUntil}
+                    ELSE sign_in_throttle.locked_until END
+            """, ct);
     }
 }
