@@ -72,8 +72,14 @@ internal static class SafeUseHost
         });
         builder.Services.AddSafeUseAuthorization();
         var dataDirectory = builder.Configuration["Database:DataDirectory"] ?? "safeuse-data";
-        builder.Services.AddDataProtection().SetApplicationName("SafeUse")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(dataDirectory), "keys")));
+        // The key ring signs every session cookie: its folder is the owner's alone, like the database's.
+        var keys = Path.Combine(Path.GetFullPath(dataDirectory), "keys");
+        if (!OperatingSystem.IsWindows() && !Directory.Exists(keys))
+        {
+            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        builder.Services.AddDataProtection().SetApplicationName("SafeUse").PersistKeysToFileSystem(new DirectoryInfo(keys));
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features")
             .AddMvcOptions(o => o.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
         builder.Services.AddRouting(o => o.LowercaseUrls = true);

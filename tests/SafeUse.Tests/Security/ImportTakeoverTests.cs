@@ -10,6 +10,7 @@ using Xunit;
 namespace SafeUse.Tests.Security;
 
 /// <summary>A school administrator's staff import may change only the people of the schools they administer.</summary>
+[Collection("Console")]
 public sealed class ImportTakeoverTests
 {
     private const string Heading = "First Name,Last Name,Work Email,Staff Code\n";

@@ -26,6 +26,12 @@ internal sealed class CompareModel(AppDbContext db, CurrentUser current) : PageM
             return NotFound();
         }
 
+        // A draft is work in progress: only those who manage the policy see it, here as on the policy page.
+        if (versions.Any(v => v.Status == VersionStatus.Draft) && !PolicyAccess.CanSee(policy, await current.ScopeAsync(PolicyAccess.ManagerRoles, ct)))
+        {
+            return NotFound();
+        }
+
         Policy = policy;
         From = versions.First(v => v.Id == from);
         To = versions.First(v => v.Id == to);

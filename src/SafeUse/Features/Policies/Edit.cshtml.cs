@@ -45,7 +45,7 @@ internal sealed class EditModel(AppDbContext db, CurrentUser current, AuditTrail
         }
 
         Policy.Validate(ModelState, nameof(Policy), Schools, scope.AllSchools);
-        var ownerId = await Policy.ResolveOwnerAsync(db, ModelState, nameof(Policy), ct);
+        var ownerId = await Policy.ResolveOwnerAsync(db, policy.TrustId, scope, ModelState, nameof(Policy), ct, policy.OwnerPersonId);
 
         if (policy.Version != Concurrency)
         {

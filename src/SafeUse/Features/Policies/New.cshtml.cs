@@ -63,7 +63,7 @@ internal sealed class NewModel(AppDbContext db, CurrentUser current, PolicyAutho
     {
         var scope = await LoadAsync(ct);
         Policy.Validate(ModelState, nameof(Policy), Schools, scope.AllSchools);
-        var ownerId = await Policy.ResolveOwnerAsync(db, ModelState, nameof(Policy), ct);
+        var ownerId = await Policy.ResolveOwnerAsync(db, (await current.PersonAsync(ct)).TrustId, scope, ModelState, nameof(Policy), ct);
 
         if (string.IsNullOrWhiteSpace(Text))
         {

@@ -20,6 +20,7 @@ internal static class PolicyAccess
     public static bool CanManage(Policy policy, SchoolScope scope) =>
         scope.AllSchools || (policy.Scope == PolicyScope.Schools && policy.Schools.Count > 0 && policy.Schools.All(s => scope.Includes(s.SchoolId)));
 
+    /// <summary>An empty scope (no role of the kind asked about) sees nothing, not even a trust-wide policy.</summary>
     public static bool CanSee(Policy policy, SchoolScope scope) =>
-        scope.AllSchools || policy.Scope == PolicyScope.Trust || policy.Schools.Any(s => scope.Includes(s.SchoolId));
+        !scope.IsEmpty && (scope.AllSchools || policy.Scope == PolicyScope.Trust || policy.Schools.Any(s => scope.Includes(s.SchoolId)));
 }

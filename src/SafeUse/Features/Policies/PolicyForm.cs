@@ -131,9 +131,9 @@ internal sealed class PolicyForm
         foreach (var (line, index) in (LinkedPolicies ?? "").Split('\n').Select((l, i) => (l.Trim(), i + 1)).Where(x => x.Item1.Length > 0))
         {
             var bar = line.IndexOf('|', StringComparison.Ordinal);
-            if (bar >= 0 && !Uri.TryCreate(line[(bar + 1)..].Trim(), UriKind.Absolute, out _))
+            if (bar >= 0 && !(Uri.TryCreate(line[(bar + 1)..].Trim(), UriKind.Absolute, out var address) && address.Scheme is "http" or "https" or "mailto"))
             {
-                Error(nameof(LinkedPolicies), $"Line {index}: \"{line[(bar + 1)..].Trim()}\" is not a web address (write Title | https://...)");
+                Error(nameof(LinkedPolicies), $"Line {index}: \"{line[(bar + 1)..].Trim()}\" is not a web address: links must start https://, http:// or mailto: (write Title | https://...)");
             }
         }
 
@@ -141,7 +141,11 @@ internal sealed class PolicyForm
     }
 
     /// <summary>The named owner's id, or an error on OwnerEmail when no current member of staff has that address.</summary>
-    public async Task<long?> ResolveOwnerAsync(Platform.Data.AppDbContext db, ModelStateDictionary state, string prefix, CancellationToken ct)
+    /// <remarks>
+    /// Only people the author manages are found (their trust and, below trust level, their schools), and anyone else
+    /// gets the same answer as an address no one has, so the field cannot be used to learn who works elsewhere.
+    /// </remarks>
+    public async Task<long?> ResolveOwnerAsync(Platform.Data.AppDbContext db, long trustId, Platform.Auth.SchoolScope scope, ModelStateDictionary state, string prefix, CancellationToken ct, long? currentOwnerId = null)
     {
         if (string.IsNullOrWhiteSpace(OwnerEmail))
         {
@@ -149,11 +153,14 @@ internal sealed class PolicyForm
         }
 
         var normalized = Person.Normalize(OwnerEmail);
+        var schoolIds = scope.SchoolIds.ToList();
         var id = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
-            db.People.Where(p => p.EmailNormalized == normalized && !p.IsLeaver).Select(p => (long?)p.Id), ct);
+            db.People.Where(p => p.TrustId == trustId && p.EmailNormalized == normalized && !p.IsLeaver
+                    && (scope.AllSchools || p.Id == currentOwnerId || p.Schools.Any(s => schoolIds.Contains(s.SchoolId))))
+                .Select(p => (long?)p.Id), ct);
         if (id is null)
         {
-            state.AddModelError($"{prefix}.{nameof(OwnerEmail)}", "No current member of staff has that email address");
+            state.AddModelError($"{prefix}.{nameof(OwnerEmail)}", "No current member of staff in your schools has that email address");
         }
 
         return id;

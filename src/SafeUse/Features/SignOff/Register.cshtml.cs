@@ -54,7 +54,7 @@ internal sealed class RegisterModel(AppDbContext db, CurrentUser current, TimePr
         var policy = await db.Policies.AsNoTracking().Include(p => p.Schools).FirstOrDefaultAsync(p => p.Id == id, ct);
         var wholeScope = await current.ScopeAsync(PolicyAccess.WholeSchoolReaderRoles, ct);
         var managerOnly = wholeScope.IsEmpty;
-        if (policy is null || (!managerOnly && !PolicyAccess.CanSee(policy, wholeScope)))
+        if (policy is null || !PolicyAccess.CanSee(policy, managerOnly ? await current.ScopeAsync([Features.People.Role.LineManager], ct) : wholeScope))
         {
             return NotFound();
         }

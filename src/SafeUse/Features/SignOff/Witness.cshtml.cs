@@ -15,6 +15,8 @@ internal sealed record WitnessOption(long Id, string Name, bool HasEmail);
 [Authorize(Policy = PolicyAccess.RegisterReaders)]
 internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOffService signOff) : PageModel
 {
+    public static readonly Role[] WholeSchoolWitnessRoles = [.. PolicyAccess.ManagerRoles, Role.SeniorLeader];
+
     public Policy Policy { get; private set; } = null!;
     public PolicyVersion Version { get; private set; } = null!;
     public List<WitnessOption> Outstanding { get; private set; } = [];
@@ -57,9 +59,11 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOff
     {
         var policy = await db.Policies.AsNoTracking().Include(p => p.Schools).FirstOrDefaultAsync(p => p.Id == id, ct);
         var version = await db.PolicyVersions.AsNoTracking().FirstOrDefaultAsync(v => v.PolicyId == id && v.Status == VersionStatus.Published, ct);
-        Role[] witnessRoles = [.. PolicyAccess.ManagerRoles, Role.LineManager, Role.SeniorLeader];
-        var scope = await current.ScopeAsync(witnessRoles, ct);
-        if (policy is null || version is null || scope.IsEmpty || !PolicyAccess.CanSee(policy, scope))
+        // Who may witness: those who lead a school (an administrator, Head, executive or senior leader, online safety
+        // lead) for anyone in the schools where they hold that role; a line manager for their own team only.
+        var wholeScope = await current.ScopeAsync(WholeSchoolWitnessRoles, ct);
+        var teamScope = await current.ScopeAsync([Role.LineManager], ct);
+        if (policy is null || version is null || !(PolicyAccess.CanSee(policy, wholeScope) || PolicyAccess.CanSee(policy, teamScope)))
         {
             return false;
         }
@@ -68,11 +72,14 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOff
         Version = version;
         var me = await current.PersonAsync(ct);
         WitnessName = me.FullName;
-        var schoolIds = scope.SchoolIds.ToList();
+        var schoolIds = wholeScope.SchoolIds.ToList();
+        var whole = !wholeScope.IsEmpty && PolicyAccess.CanSee(policy, wholeScope);
+        var allSchools = wholeScope.AllSchools;
+        var team = !teamScope.IsEmpty && PolicyAccess.CanSee(policy, teamScope);
         Outstanding = await (from r in db.SignOffRequests.AsNoTracking()
                              join p in db.People.AsNoTracking() on r.PersonId equals p.Id
                              where r.PolicyVersionId == version.Id && (r.Status == RequestStatus.Outstanding || r.Status == RequestStatus.Query) && p.Id != me.Id
-                                   && (scope.AllSchools || p.Schools.Any(s => schoolIds.Contains(s.SchoolId)))
+                                   && ((whole && (allSchools || p.Schools.Any(s => schoolIds.Contains(s.SchoolId)))) || (team && p.LineManagerId == me.Id))
                              orderby p.Email != null, p.FamilyName, p.GivenName
                              select new WitnessOption(p.Id, p.GivenName + " " + p.FamilyName, p.Email != null)).ToListAsync(ct);
         return true;

@@ -41,6 +41,14 @@ internal static class SafeUseCli
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // A word where a command belongs that is no command (a typo, or a command of a later version) is an error,
+        // never a reason to start the web server.
+        if (args.Length > 0 && !args[0].StartsWith('-') && !Commands.Contains(args[0]))
+        {
+            await Console.Error.WriteLineAsync($"error: \"{args[0]}\" is not a safeuse command. The commands are: {string.Join(", ", Commands)}. Run safeuse --help for what each does.");
+            return 2;
+        }
+
         // `safeuse` alone, or with only options (as the test host passes them), means `safeuse serve`.
         if (!args.Any(a => Commands.Contains(a) || a is "--help" or "-h" or "-?" or "--version"))
         {

@@ -26,7 +26,15 @@ internal static class ServeCommand
             }
 
             var app = SafeUseHost.BuildWeb(parse.UnmatchedTokens.ToArray(), overrides);
-            await app.RunAsync(ct);
+            try
+            {
+                await app.RunAsync(ct);
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new CliException($"{overrides.GetValueOrDefault("urls") ?? "the address"} is already in use by another program: stop it, or choose another address with --urls (for example --urls http://127.0.0.1:5081)");
+            }
+
             return 0;
         }));
         return serve;

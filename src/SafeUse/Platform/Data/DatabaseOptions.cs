@@ -33,8 +33,44 @@ internal sealed class DatabaseOptions
                 "Database:Provider is Postgres but Database:ConnectionString is empty. Set SAFEUSE_Database__ConnectionString or --connection-string.");
         }
 
-        Directory.CreateDirectory(DataDirectory);
         var file = Path.GetFullPath(Path.Combine(DataDirectory, "safeuse.db"));
+        ProtectDataFiles(DataDirectory, file);
         return $"Data Source={file};Foreign Keys=True;Default Timeout=30;Pooling=True";
+    }
+
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// The database holds safeguarding records: a folder SafeUse creates is the owner's alone (0700), and the database
+    /// file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database file's mode).
+    /// Files left readable by an older version are tightened. A folder that already existed keeps its mode (it may
+    /// be a shared folder the operator chose), but nothing SafeUse writes in it is readable by others.
+    /// </summary>
+    public static void ProtectDataFiles(string directory, string databaseFile)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, OwnerOnlyFolder);
+        }
+
+        if (!File.Exists(databaseFile))
+        {
+            using var _ = new FileStream(databaseFile, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile });
+        }
+
+        foreach (var path in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm", databaseFile + "-journal" })
+        {
+            if (File.Exists(path) && (File.GetUnixFileMode(path) & ~OwnerOnlyFile) != 0)
+            {
+                File.SetUnixFileMode(path, OwnerOnlyFile);
+            }
+        }
     }
 }

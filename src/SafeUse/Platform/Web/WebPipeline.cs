@@ -12,6 +12,13 @@ internal static class WebPipeline
         h.XFrameOptions = "DENY";
         h["Referrer-Policy"] = "same-origin";
         h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'";
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !path.StartsWithSegments("/favicon.ico"))
+        {
+            // Pages and exports hold personal and safeguarding data: never kept by browsers or shared caches.
+            h.CacheControl = "no-store";
+        }
+
         await next();
     });
 
