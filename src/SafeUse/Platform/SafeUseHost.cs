@@ -74,10 +74,7 @@ internal static class SafeUseHost
         var dataDirectory = builder.Configuration["Database:DataDirectory"] ?? "safeuse-data";
         // The key ring signs every session cookie: its folder is the owner's alone, like the database's.
         var keys = Path.Combine(Path.GetFullPath(dataDirectory), "keys");
-        if (!OperatingSystem.IsWindows() && !Directory.Exists(keys))
-        {
-            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        DatabaseOptions.CreateOwnerOnlyFolder(keys);
 
         builder.Services.AddDataProtection().SetApplicationName("SafeUse").PersistKeysToFileSystem(new DirectoryInfo(keys));
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features")

@@ -25,6 +25,12 @@ internal static class ServeCommand
                 overrides["Demo"] = "true";
             }
 
+            // Checked before anything starts, so a busy port is one line, not the host's start-up failure in the log.
+            if (overrides.GetValueOrDefault("urls") is { } listen && InUse(listen) is { } busy)
+            {
+                throw new CliException($"{busy} is already in use by another program: stop it, or choose another address with --urls (for example --urls http://127.0.0.1:5081)");
+            }
+
             var app = SafeUseHost.BuildWeb(parse.UnmatchedTokens.ToArray(), overrides);
             try
             {
@@ -38,5 +44,39 @@ internal static class ServeCommand
             return 0;
         }));
         return serve;
+    }
+
+    /// <summary>The first of the addresses (IP literals and localhost) that another program is listening on, or null.</summary>
+    private static string? InUse(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            {
+                continue;
+            }
+
+            var address = uri.Host == "localhost" ? System.Net.IPAddress.Loopback : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : null;
+            if (address is null)
+            {
+                continue;
+            }
+
+            var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+            try
+            {
+                probe.Start();
+            }
+            catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                return url;
+            }
+            finally
+            {
+                probe.Stop();
+            }
+        }
+
+        return null;
     }
 }

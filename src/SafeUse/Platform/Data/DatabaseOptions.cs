@@ -47,6 +47,29 @@ internal sealed class DatabaseOptions
     /// Files left readable by an older version are tightened. A folder that already existed keeps its mode (it may
     /// be a shared folder the operator chose), but nothing SafeUse writes in it is readable by others.
     /// </summary>
+    /// <summary>Creates a folder (and any missing parents) that only its owner can open; an existing folder is left as it is.</summary>
+    public static void CreateOwnerOnlyFolder(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        var full = Path.GetFullPath(directory);
+        if (Directory.Exists(full))
+        {
+            return;
+        }
+
+        if (Path.GetDirectoryName(full) is { } parent)
+        {
+            CreateOwnerOnlyFolder(parent);
+        }
+
+        Directory.CreateDirectory(full, OwnerOnlyFolder);
+    }
+
     public static void ProtectDataFiles(string directory, string databaseFile)
     {
         if (OperatingSystem.IsWindows())
@@ -55,10 +78,7 @@ internal sealed class DatabaseOptions
             return;
         }
 
-        if (!Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory, OwnerOnlyFolder);
-        }
+        CreateOwnerOnlyFolder(directory);
 
         if (!File.Exists(databaseFile))
         {
