@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using SafeUse.Platform.Cli;
+using SafeUse.Tests.Infrastructure;
 using Shouldly;
 using Xunit;
 
@@ -10,25 +10,10 @@ namespace SafeUse.Tests.Security;
 [Collection("Console")]
 public sealed class CommandLineTests
 {
-    private static async Task<(int Exit, string Error)> RunAsync(params string[] args)
-    {
-        var error = new StringWriter();
-        var stderr = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            return (await SafeUseCli.RunAsync(args), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(stderr);
-        }
-    }
-
     [Fact]
     public async Task An_unknown_command_is_an_error_that_names_it_and_lists_the_commands()
     {
-        var (exit, error) = await RunAsync("incidents", "export");
+        var (exit, error) = await Cli.RunAsync("incidents", "export");
         exit.ShouldBe(2);
         error.ShouldContain("\"incidents\" is not a safeuse command");
         error.ShouldContain("serve, db, admin, import");
@@ -41,7 +26,7 @@ public sealed class CommandLineTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var dir = Path.Combine(Path.GetTempPath(), "safeuse-tests", Guid.NewGuid().ToString("n"));
-        var (exit, error) = await RunAsync("serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dir);
+        var (exit, error) = await Cli.RunAsync("serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dir);
         exit.ShouldBe(2);
         error.ShouldContain($"http://127.0.0.1:{port} is already in use by another program");
         error.ShouldNotContain("   at ");

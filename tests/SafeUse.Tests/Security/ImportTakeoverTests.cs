@@ -145,19 +145,9 @@ public sealed class ImportTakeoverTests
 
         var file = Path.Combine(db.DataDirectory, "clash.csv");
         await File.WriteAllTextAsync(file, csv);
-        var error = new StringWriter();
-        var stderr = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            (await SafeUseCli.RunAsync(["import", "staff", file, "--school", "Alder School", "--database-provider", kind.ToString(), "--connection-string", db.ConnectionString, "--data-dir", db.DataDirectory])).ShouldBe(2);
-        }
-        finally
-        {
-            Console.SetError(stderr);
-        }
-
-        error.ToString().ShouldContain("line 2, column \"Work Email\"");
+        var (exit, error) = await Cli.RunAsync("import", "staff", file, "--school", "Alder School", "--database-provider", kind.ToString(), "--connection-string", db.ConnectionString, "--data-dir", db.DataDirectory);
+        exit.ShouldBe(2);
+        error.ShouldContain("line 2, column \"Work Email\"");
         (await ReloadAsync(db, w.StaffA.Id)).Email.ShouldBe(w.StaffA.Email);
     }
 

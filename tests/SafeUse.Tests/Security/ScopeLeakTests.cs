@@ -18,17 +18,23 @@ public sealed class ScopeLeakTests
         return (world, new AppFactory(db, world.Time, new Dictionary<string, string?> { ["SafeUse:RunScheduler"] = "false" }));
     }
 
+    /// <summary>The world with a trust-wide policy published, and a browser signed in as <paramref name="who"/>.</summary>
+    private static async Task<(SignOffWorld World, AppFactory App, long PolicyId, Browser Browser)> PublishedAsync(TestDatabase db, Func<SignOffWorld, Features.People.Person> who)
+    {
+        var (world, app) = await WorldAsync(db);
+        var (policyId, draft) = await world.PolicyAsync();
+        await world.PublishAsync(draft);
+        var browser = app.Browse();
+        await browser.SignInAsync(who(world).Email!, Seed.Password);
+        return (world, app, policyId, browser);
+    }
+
     [Theory, BothDatabases]
     public async Task A_line_manager_witnesses_only_for_their_own_team(DatabaseProviderKind kind)
     {
         using var db = TestDatabase.Create(kind);
-        var (world, app) = await WorldAsync(db);
+        var (world, app, policyId, browser) = await PublishedAsync(db, w => w.Manager);
         await using var _ = app;
-        var (policyId, draft) = await world.PolicyAsync();
-        await world.PublishAsync(draft);
-
-        var browser = app.Browse();
-        await browser.SignInAsync(world.Manager.Email!, Seed.Password);
         var page = await browser.GetAsync($"/policies/{policyId}/witness");
         page.Document.QuerySelectorAll("#PersonId option").Select(o => o.TextContent.Trim()).ShouldBe(["Ben Day", "Ann Lee"], ignoreOrder: true);
 
@@ -42,13 +48,8 @@ public sealed class ScopeLeakTests
     public async Task A_head_witnesses_for_their_school_and_no_other(DatabaseProviderKind kind)
     {
         using var db = TestDatabase.Create(kind);
-        var (world, app) = await WorldAsync(db);
+        var (world, app, policyId, browser) = await PublishedAsync(db, w => w.Head);
         await using var _ = app;
-        var (policyId, draft) = await world.PolicyAsync();
-        await world.PublishAsync(draft);
-
-        var browser = app.Browse();
-        await browser.SignInAsync(world.Head.Email!, Seed.Password);
         var names = (await browser.GetAsync($"/policies/{policyId}/witness")).Document.QuerySelectorAll("#PersonId option").Select(o => o.TextContent.Trim()).ToList();
         names.ShouldContain("Ann Lee");
         names.ShouldContain("Mo Manager");
@@ -87,12 +88,8 @@ public sealed class ScopeLeakTests
     public async Task The_register_export_is_never_cached(DatabaseProviderKind kind)
     {
         using var db = TestDatabase.Create(kind);
-        var (world, app) = await WorldAsync(db);
+        var (_, app, policyId, browser) = await PublishedAsync(db, w => w.Head);
         await using var _ = app;
-        var (policyId, draft) = await world.PolicyAsync();
-        await world.PublishAsync(draft);
-        var browser = app.Browse();
-        await browser.SignInAsync(world.Head.Email!, Seed.Password);
         var csv = await browser.Client.GetAsync($"/policies/{policyId}/register?format=csv");
         csv.StatusCode.ShouldBe(HttpStatusCode.OK);
         csv.Headers.CacheControl!.NoStore.ShouldBeTrue();
