@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using SafeUse.Platform.Data;
 using Shouldly;
 using Xunit;
 
@@ -6,10 +7,10 @@ namespace SafeUse.BrowserTests;
 
 public sealed class FirstRunJourneyTests
 {
-    [BrowserFact]
-    public async Task A_new_trust_sets_up_signs_in_imports_staff_and_finds_a_person()
+    [BrowserTheory, ServerDatabases]
+    internal async Task A_new_trust_sets_up_signs_in_imports_staff_and_finds_a_person(DatabaseProviderKind kind)
     {
-        await using var server = new ServerFixture();
+        await using var server = new ServerFixture(kind);
         await using var browser = await server.StartBrowserAsync();
         // axe-core is injected as a script, which the app's Content-Security-Policy would rightly block.
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });

@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
+using SafeUse.Platform.Data;
 using Shouldly;
 using Xunit;
 
@@ -23,10 +24,10 @@ public sealed partial class PolicyJourneyTests
 
     private const string Document = "# Staff Acceptable Use Policy\n\nNext review: Summer Term 2027\n\n" + Version1 + "\n\n## Declaration\n\nI agree to follow this policy.\n\nSigned\n";
 
-    [BrowserFact]
-    public async Task An_administrator_publishes_a_policy_staff_sign_it_and_see_what_changed_in_the_next_version()
+    [BrowserTheory, ServerDatabases]
+    internal async Task An_administrator_publishes_a_policy_staff_sign_it_and_see_what_changed_in_the_next_version(DatabaseProviderKind kind)
     {
-        await using var server = new ServerFixture();
+        await using var server = new ServerFixture(kind);
         await using var browser = await server.StartBrowserAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
         var page = await context.NewPageAsync();
@@ -138,10 +139,10 @@ public sealed partial class PolicyJourneyTests
         await page.GetByLabel("Work email address").FillAsync("layla@brook.sch.uk");
         await page.GetByRole(AriaRole.Button, new() { Name = "Email me a link" }).ClickAsync();
         (await page.Locator("h1").TextContentAsync()).ShouldBe("Check your email");
-        await using var connection = new SqliteConnection($"Data Source={server.DatabasePath};Mode=ReadOnly");
-        await connection.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT body FROM outbox_email WHERE to_address = 'layla@brook.sch.uk' AND sensitive = 1 ORDER BY id DESC LIMIT 1";
+        await using var connection = await server.OpenDatabaseAsync();
+        await using DbCommand cmd = connection.CreateCommand();
+        // A bare boolean column reads the same in SQLite (0/1) and PostgreSQL (boolean).
+        cmd.CommandText = "SELECT body FROM outbox_email WHERE to_address = 'layla@brook.sch.uk' AND sensitive ORDER BY id DESC LIMIT 1";
         var body = (string)(await cmd.ExecuteScalarAsync())!;
         await page.GotoAsync(server.BaseUrl + new Uri(Link().Match(body).Value).PathAndQuery);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue to SafeUse" }).ClickAsync();

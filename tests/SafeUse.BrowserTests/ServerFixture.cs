@@ -1,22 +1,37 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
+using Npgsql;
+using SafeUse.Platform.Data;
 
 namespace SafeUse.BrowserTests;
 
-/// <summary>The real `safeuse serve` process on a free loopback port with its own empty SQLite database, and Chromium.</summary>
+/// <summary>
+/// The real `safeuse serve` process on a free loopback port with its own empty database, and Chromium. The database is
+/// SQLite in a temporary folder, or a new PostgreSQL database on the server SAFEUSE_TEST_POSTGRES names (dropped after).
+/// </summary>
 public sealed class ServerFixture : IAsyncDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly Process process;
     private readonly string dataDirectory;
+    private readonly string? postgresAdmin;
+    private readonly string? postgresDatabase;
     private IPlaywright? playwright;
 
     public ServerFixture()
+        : this(DatabaseProviderKind.Sqlite)
     {
+    }
+
+    internal ServerFixture(DatabaseProviderKind kind)
+    {
+        Kind = kind;
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         dataDirectory = Path.Combine(Path.GetTempPath(), "safeuse-browser", Guid.NewGuid().ToString("n"));
@@ -28,6 +43,29 @@ public sealed class ServerFixture : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (kind == DatabaseProviderKind.Postgres)
+        {
+            postgresAdmin = ServerDatabasesAttribute.PostgresConnectionString
+                ?? throw new InvalidOperationException("SAFEUSE_TEST_POSTGRES is not set: the PostgreSQL browser journeys cannot run.");
+            postgresDatabase = "safeuse_browser_" + Guid.NewGuid().ToString("n")[..12];
+            using (var admin = new NpgsqlConnection(postgresAdmin))
+            {
+                admin.Open();
+                using var create = admin.CreateCommand();
+                create.CommandText = $"CREATE DATABASE {postgresDatabase}";
+                create.ExecuteNonQuery();
+            }
+
+            ConnectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = postgresDatabase }.ConnectionString;
+            start.Environment["SAFEUSE_Database__Provider"] = "Postgres";
+            start.Environment["SAFEUSE_Database__ConnectionString"] = ConnectionString;
+            start.Environment["SAFEUSE_Database__MigrateOnStart"] = "true";
+        }
+        else
+        {
+            ConnectionString = $"Data Source={DatabasePath};Mode=ReadOnly";
+        }
+
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Log.Add(e.Data ?? "");
         process.ErrorDataReceived += (_, e) => Log.Add(e.Data ?? "");
@@ -37,8 +75,20 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    /// <summary>The server's SQLite database, for reading what a person would find in their inbox.</summary>
+    internal DatabaseProviderKind Kind { get; }
+
+    /// <summary>The SQLite database's file (SQLite only; <see cref="OpenDatabaseAsync"/> reads either database).</summary>
     public string DatabasePath => Path.Combine(dataDirectory, "safeuse.db");
+
+    /// <summary>The server's database (read-only for SQLite), for reading what a person would find in their inbox.</summary>
+    public string ConnectionString { get; }
+
+    public async Task<DbConnection> OpenDatabaseAsync()
+    {
+        DbConnection connection = Kind == DatabaseProviderKind.Postgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
 
     public List<string> Log { get; } = [];
 
@@ -112,6 +162,16 @@ public sealed class ServerFixture : IAsyncDisposable
         }
 
         process.Dispose();
+        if (postgresAdmin is not null && postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(postgresAdmin);
+            await admin.OpenAsync();
+            await using var drop = admin.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)";
+            await drop.ExecuteNonQueryAsync();
+        }
+
         try
         {
             Directory.Delete(dataDirectory, recursive: true);

@@ -4,21 +4,20 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SafeUse.Features.People;
+using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
 using Shouldly;
 using Xunit;
 
 namespace SafeUse.Tests.Auth;
 
-public sealed class AuthorizationTests : IDisposable
+public sealed class AuthorizationTests
 {
-    private readonly TestDatabase db = TestDatabase.Sqlite();
 
-    public void Dispose() => db.Dispose();
-
-    [Fact]
-    public async Task Every_endpoint_states_who_may_use_it()
+    [Theory, BothDatabases]
+    internal async Task Every_endpoint_states_who_may_use_it(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db);
         _ = app.Server;
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
@@ -30,9 +29,10 @@ public sealed class AuthorizationTests : IDisposable
         unstated.ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task An_administrator_of_school_A_cannot_read_or_change_anything_of_school_B()
+    [Theory, BothDatabases]
+    internal async Task An_administrator_of_school_A_cannot_read_or_change_anything_of_school_B(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db);
         _ = app.Server;
         long bPerson, bSchool;
@@ -71,9 +71,10 @@ public sealed class AuthorizationTests : IDisposable
         (await check.People.CountAsync(p => p.FamilyName == "Intruder")).ShouldBe(0);
     }
 
-    [Fact]
-    public async Task A_member_of_staff_without_a_leadership_role_cannot_open_people_or_audit()
+    [Theory, BothDatabases]
+    internal async Task A_member_of_staff_without_a_leadership_role_cannot_open_people_or_audit(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db);
         await SignInTests.SeedAsync(app);
         var browser = app.Browse();

@@ -3,22 +3,21 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using SafeUse.Features.Accounts;
 using SafeUse.Features.People;
+using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
 using Shouldly;
 using Xunit;
 
 namespace SafeUse.Tests.Auth;
 
-public sealed partial class SignInTests : IDisposable
+public sealed partial class SignInTests
 {
-    private readonly TestDatabase db = TestDatabase.Sqlite();
     private readonly FakeTime time = new();
 
-    public void Dispose() => db.Dispose();
-
-    [Fact]
-    public async Task First_run_shows_setup_which_creates_the_trust_and_signs_the_administrator_in()
+    [Theory, BothDatabases]
+    internal async Task First_run_shows_setup_which_creates_the_trust_and_signs_the_administrator_in(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         var browser = app.Browse();
         var page = await browser.GetAsync("/people");
@@ -37,9 +36,10 @@ public sealed partial class SignInTests : IDisposable
         (await ctx.AuditEvents.Select(e => e.Action).ToListAsync()).ShouldContain("trust.created");
     }
 
-    [Fact]
-    public async Task Setup_rejects_bad_fields_and_writes_nothing()
+    [Theory, BothDatabases]
+    internal async Task Setup_rejects_bad_fields_and_writes_nothing(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         var browser = app.Browse();
         var page = await browser.GetAsync("/setup");
@@ -52,9 +52,10 @@ public sealed partial class SignInTests : IDisposable
         (await ctx.Trusts.AnyAsync()).ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task A_wrong_password_and_an_unknown_address_get_the_same_message_and_repeated_failures_pause_sign_in()
+    [Theory, BothDatabases]
+    internal async Task A_wrong_password_and_an_unknown_address_get_the_same_message_and_repeated_failures_pause_sign_in(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         await SeedAsync(app);
         var browser = app.Browse();
@@ -78,9 +79,10 @@ public sealed partial class SignInTests : IDisposable
         ok.Heading.ShouldBe("Hello, Ann");
     }
 
-    [Fact]
-    public async Task An_emailed_link_signs_in_once_within_15_minutes()
+    [Theory, BothDatabases]
+    internal async Task An_emailed_link_signs_in_once_within_15_minutes(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         await SeedAsync(app);
         var browser = app.Browse();
@@ -110,9 +112,10 @@ public sealed partial class SignInTests : IDisposable
         again.Heading.ShouldBe("This link cannot be used");
     }
 
-    [Fact]
-    public async Task An_emailed_link_expires_after_15_minutes()
+    [Theory, BothDatabases]
+    internal async Task An_emailed_link_expires_after_15_minutes(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         await SeedAsync(app);
         var browser = app.Browse();
@@ -124,9 +127,10 @@ public sealed partial class SignInTests : IDisposable
         expired.Heading.ShouldBe("This link cannot be used");
     }
 
-    [Fact]
-    public async Task A_leaver_cannot_sign_in()
+    [Theory, BothDatabases]
+    internal async Task A_leaver_cannot_sign_in(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         await SeedAsync(app);
         await using (var ctx = db.Context())
@@ -138,9 +142,10 @@ public sealed partial class SignInTests : IDisposable
         page.Errors.ShouldContain(SignInModel.Refused);
     }
 
-    [Fact]
-    public async Task Pages_need_sign_in_and_health_does_not()
+    [Theory, BothDatabases]
+    internal async Task Pages_need_sign_in_and_health_does_not(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         await SeedAsync(app);
         var client = app.CreateClient(new() { AllowAutoRedirect = false });

@@ -31,6 +31,7 @@ public static class TestEnvironment
 /// Runs a theory once per database: SQLite always, PostgreSQL when SAFEUSE_TEST_POSTGRES is set (and, under
 /// SAFEUSE_REQUIRE_ALL=1, always, so a missing server fails the run instead of dropping the case). The test takes a
 /// <see cref="SafeUse.Platform.Data.DatabaseProviderKind"/> and makes its database with <c>TestDatabase.Create(kind)</c>.
+/// That enum is internal, so the test method is declared internal (xUnit runs non-public test methods of a public class).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class BothDatabasesAttribute : Xunit.Sdk.DataAttribute

@@ -11,25 +11,20 @@ using Xunit;
 
 namespace SafeUse.Tests.People;
 
-public sealed class StaffImportTests : IDisposable
+public sealed class StaffImportTests
 {
-    private readonly TestDatabase db = TestDatabase.Sqlite();
 
-    public void Dispose() => db.Dispose();
-
-    [Fact]
-    public Task Reimporting_the_same_file_changes_nothing_on_sqlite() => ReimportIsHarmless(db);
-
-    [PostgresFact]
-    public async Task Reimporting_the_same_file_changes_nothing_on_postgres()
+    [Theory, BothDatabases]
+    internal async Task Reimporting_the_same_file_changes_nothing(DatabaseProviderKind kind)
     {
-        using var pg = TestDatabase.Postgres();
-        await ReimportIsHarmless(pg);
+        using var db = TestDatabase.Create(kind);
+        await ReimportIsHarmless(db);
     }
 
-    [Fact]
-    public async Task People_missing_from_a_full_list_become_leavers_only_when_confirmed_and_are_kept()
+    [Theory, BothDatabases]
+    internal async Task People_missing_from_a_full_list_become_leavers_only_when_confirmed_and_are_kept(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await db.MigrateAsync();
         await using var ctx = db.Context();
         var (_, a, _) = await Seed.TrustAsync(ctx);
@@ -48,9 +43,10 @@ public sealed class StaffImportTests : IDisposable
         leaver.LeaveDate.ShouldNotBeNull();
     }
 
-    [Fact]
-    public async Task Line_managers_and_roles_in_the_file_are_linked()
+    [Theory, BothDatabases]
+    internal async Task Line_managers_and_roles_in_the_file_are_linked(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await db.MigrateAsync();
         await using var ctx = db.Context();
         var (_, a, _) = await Seed.TrustAsync(ctx);
@@ -66,9 +62,10 @@ public sealed class StaffImportTests : IDisposable
         (await check.People.SingleAsync(p => p.StaffCode == "TTE")).LineManagerId.ShouldBe(hana.Id);
     }
 
-    [Fact]
-    public async Task The_web_import_shows_every_problem_writes_nothing_and_imports_the_corrected_file()
+    [Theory, BothDatabases]
+    internal async Task The_web_import_shows_every_problem_writes_nothing_and_imports_the_corrected_file(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db);
         _ = app.Server;
         await using (var ctx = db.Context())
@@ -107,6 +104,8 @@ public sealed class StaffImportTests : IDisposable
     [Fact]
     public async Task The_cli_import_dry_run_writes_nothing_and_an_invalid_file_exits_2()
     {
+        // The command line's --data-dir is the embedded SQLite database.
+        using var db = TestDatabase.Sqlite();
         await db.MigrateAsync();
         await using (var ctx = db.Context())
         {
@@ -132,6 +131,7 @@ public sealed class StaffImportTests : IDisposable
     [Fact]
     public async Task Ten_thousand_rows_import_in_one_go()
     {
+        using var db = TestDatabase.Sqlite();
         await db.MigrateAsync();
         await using var ctx = db.Context();
         var (_, a, _) = await Seed.TrustAsync(ctx);

@@ -10,20 +10,18 @@ using Xunit;
 
 namespace SafeUse.Tests.Platform;
 
-public sealed class OutboxTests : IDisposable
+public sealed class OutboxTests
 {
-    private readonly TestDatabase db = TestDatabase.Sqlite();
     private readonly FakeTime time = new();
 
-    public void Dispose() => db.Dispose();
-
-    [Fact]
-    public async Task An_email_is_delivered_over_smtp_once()
+    [Theory, BothDatabases]
+    internal async Task An_email_is_delivered_over_smtp_once(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await db.MigrateAsync();
         await using var smtp = new SmtpListener();
-        await QueueAsync("head@test.sch.uk", "Policy signed", "Ann Lee has signed the acceptable use policy.");
-        var sender = Sender(smtp.Port);
+        await QueueAsync(db, "head@test.sch.uk", "Policy signed", "Ann Lee has signed the acceptable use policy.");
+        var sender = Sender(db, smtp.Port);
 
         (await sender.SendDueAsync(CancellationToken.None)).ShouldBe(1);
         (await sender.SendDueAsync(CancellationToken.None)).ShouldBe(0);
@@ -37,13 +35,14 @@ public sealed class OutboxTests : IDisposable
         email.SentAt.ShouldBe(time.GetUtcNow().UtcDateTime);
     }
 
-    [Fact]
-    public async Task A_refused_email_is_retried_after_a_backoff_and_delivered_once()
+    [Theory, BothDatabases]
+    internal async Task A_refused_email_is_retried_after_a_backoff_and_delivered_once(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await db.MigrateAsync();
         await using var smtp = new SmtpListener(refuseFirst: 2);
-        await QueueAsync("dsl@test.sch.uk", "Reminder", "Please sign.");
-        var sender = Sender(smtp.Port);
+        await QueueAsync(db, "dsl@test.sch.uk", "Reminder", "Please sign.");
+        var sender = Sender(db, smtp.Port);
 
         (await sender.SendDueAsync(CancellationToken.None)).ShouldBe(0);
         await using (var ctx = db.Context())
@@ -67,9 +66,10 @@ public sealed class OutboxTests : IDisposable
         (await check.Outbox.SingleAsync()).Status.ShouldBe(OutboxStatus.Sent);
     }
 
-    [Fact]
-    public async Task Without_smtp_emails_wait_in_the_outbox_and_administrators_can_read_them()
+    [Theory, BothDatabases]
+    internal async Task Without_smtp_emails_wait_in_the_outbox_and_administrators_can_read_them(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         await using var app = new AppFactory(db, time);
         _ = app.Server;
         await using (var ctx = db.Context())
@@ -78,7 +78,7 @@ public sealed class OutboxTests : IDisposable
             await Seed.PersonAsync(ctx, trust, a, "Amy", "Admin", (SafeUse.Features.People.Role.Administrator, null));
         }
 
-        await QueueAsync("ann@test.sch.uk", "Please sign the AUP", "The new policy is ready to sign.");
+        await QueueAsync(db, "ann@test.sch.uk", "Please sign the AUP", "The new policy is ready to sign.");
         await app.Services.GetRequiredService<OutboxSender>().StartAsync(CancellationToken.None);
         var browser = app.Browse();
         await browser.SignInAsync("amy.admin@test.sch.uk", Seed.Password);
@@ -99,14 +99,14 @@ public sealed class OutboxTests : IDisposable
         OutboxSender.Backoff(20).ShouldBe(TimeSpan.FromHours(1));
     }
 
-    private async Task QueueAsync(string to, string subject, string body)
+    private async Task QueueAsync(TestDatabase db, string to, string subject, string body)
     {
         await using var ctx = db.Context();
         new Outbox(time).Enqueue(ctx, to, subject, body);
         await ctx.SaveChangesAsync();
     }
 
-    private OutboxSender Sender(int port)
+    private OutboxSender Sender(TestDatabase db, int port)
     {
         var services = new ServiceCollection();
         services.AddSingleton(db.Provider);

@@ -3,44 +3,44 @@ using SafeUse.Features.People;
 using SafeUse.Features.Policies;
 using SafeUse.Features.SignOff;
 using SafeUse.Platform.Audit;
+using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
 using Shouldly;
 using Xunit;
 
 namespace SafeUse.Tests.SignOff;
 
-public sealed class SignOffClockTests : IDisposable
+public sealed class SignOffClockTests
 {
-    private readonly TestDatabase db = TestDatabase.Sqlite();
     private readonly FakeTime time = new();
 
-    public void Dispose() => db.Dispose();
-
-    private async Task<List<(string To, string Subject, string Body)>> EmailsAsync()
+    private static async Task<List<(string To, string Subject, string Body)>> EmailsAsync(TestDatabase db)
     {
         await using var ctx = db.Context();
         return (await ctx.Outbox.OrderBy(e => e.Id).ToListAsync()).Select(e => (e.ToAddress, e.Subject, e.Body)).ToList();
     }
 
-    [Fact]
-    public async Task Publishing_asks_the_audience_once_each_with_no_personal_data_in_the_email()
+    [Theory, BothDatabases]
+    internal async Task Publishing_asks_the_audience_once_each_with_no_personal_data_in_the_email(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
         var (_, draft) = await world.PolicyAsync();
         (await world.PublishAsync(draft)).ShouldBe(6);
-        var emails = await EmailsAsync();
+        var emails = await EmailsAsync(db);
         emails.Select(e => e.To).ShouldBe(["hana.head@test.sch.uk", "lee.lead@test.sch.uk", "mo.manager@test.sch.uk", "ann.lee@test.sch.uk", "ben.day@test.sch.uk", "bella.birch@test.sch.uk"], ignoreOrder: true);
         emails.ShouldAllBe(e => e.Subject == "Please read and sign: Staff Acceptable Use Policy" && e.Body.Contains("by 7 December 2026"));
         emails.ShouldAllBe(e => !e.Body.Contains("Ann") && !e.Body.Contains("Bella"));
     }
 
-    [Fact]
-    public async Task Reminders_follow_the_schedule_escalate_as_digests_and_are_never_sent_twice()
+    [Theory, BothDatabases]
+    internal async Task Reminders_follow_the_schedule_escalate_as_digests_and_are_never_sent_twice(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
         var (_, draft) = await world.PolicyAsync(scope: PolicyScope.Schools, only: world.A);
         await world.PublishAsync(draft);
-        var requestEmails = (await EmailsAsync()).Count;
+        var requestEmails = (await EmailsAsync(db)).Count;
 
         time.Advance(TimeSpan.FromDays(6));
         (await world.RunClockAsync()).Reminders.ShouldBe(0);
@@ -48,7 +48,7 @@ public sealed class SignOffClockTests : IDisposable
         time.Advance(TimeSpan.FromDays(1));
         (await world.RunClockAsync()).Reminders.ShouldBe(5);
         (await world.RunClockAsync()).Reminders.ShouldBe(0);
-        (await EmailsAsync()).Skip(requestEmails).ShouldAllBe(e => e.Subject == "Reminder: policies waiting for your signature");
+        (await EmailsAsync(db)).Skip(requestEmails).ShouldAllBe(e => e.Subject == "Reminder: policies waiting for your signature");
 
         // Ann signs: she is no longer chased.
         await using (var ctx = db.Context())
@@ -60,11 +60,11 @@ public sealed class SignOffClockTests : IDisposable
         // Day 14 is both the second reminder and the due date: Ben's line manager gets one digest, and the people
         // without a manager escalate to the Head.
         time.Advance(TimeSpan.FromDays(7));
-        var before = (await EmailsAsync()).Count;
+        var before = (await EmailsAsync(db)).Count;
         var day14 = await world.RunClockAsync();
         day14.Reminders.ShouldBe(4);
         day14.Escalations.ShouldBe(2);
-        var sent = (await EmailsAsync()).Skip(before).ToList();
+        var sent = (await EmailsAsync(db)).Skip(before).ToList();
         sent.Where(e => e.Subject.StartsWith("Reminder")).Select(e => e.To).ShouldNotContain("ann.lee@test.sch.uk");
         var toManager = sent.Single(e => e.To == "mo.manager@test.sch.uk" && e.Subject.StartsWith("Staff who"));
         toManager.Body.ShouldContain("Ben Day: Staff Acceptable Use Policy");
@@ -77,18 +77,19 @@ public sealed class SignOffClockTests : IDisposable
         // A week after the due date the Head hears about everyone still outstanding, in one email; the Head's own
         // overdue request goes to the executive leader instead (there is none here, so nobody).
         time.Advance(TimeSpan.FromDays(7));
-        before = (await EmailsAsync()).Count;
+        before = (await EmailsAsync(db)).Count;
         (await world.RunClockAsync()).Escalations.ShouldBe(1);
-        var weekLater = (await EmailsAsync()).Skip(before).Single();
+        var weekLater = (await EmailsAsync(db)).Skip(before).Single();
         weekLater.To.ShouldBe("hana.head@test.sch.uk");
         weekLater.Body.ShouldContain("Ben Day");
         weekLater.Body.ShouldContain("Mo Manager");
         (await world.RunClockAsync()).Escalations.ShouldBe(0);
     }
 
-    [Fact]
-    public async Task Joiners_get_their_own_request_and_due_date_and_leavers_stop_being_asked()
+    [Theory, BothDatabases]
+    internal async Task Joiners_get_their_own_request_and_due_date_and_leavers_stop_being_asked(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
         var (_, draft) = await world.PolicyAsync();
         await world.PublishAsync(draft);
@@ -112,9 +113,10 @@ public sealed class SignOffClockTests : IDisposable
         (await world.RunClockAsync()).Joiners.ShouldBe(0);
     }
 
-    [Fact]
-    public async Task An_editorial_version_keeps_signers_signed_and_a_material_one_asks_again()
+    [Theory, BothDatabases]
+    internal async Task An_editorial_version_keeps_signers_signed_and_a_material_one_asks_again(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
         var (policyId, draft) = await world.PolicyAsync();
         await world.PublishAsync(draft);
@@ -134,9 +136,10 @@ public sealed class SignOffClockTests : IDisposable
         (await world.PublishAsync(await world.DraftAsync(policyId, SignOffWorld.V2, "2.0"), "2.0", ChangeKind.Material)).ShouldBe(6);
     }
 
-    [Fact]
-    public async Task Owners_are_told_28_days_before_a_review_is_due_once()
+    [Theory, BothDatabases]
+    internal async Task Owners_are_told_28_days_before_a_review_is_due_once(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
         var (policyId, _) = await world.PolicyAsync();
         await using (var ctx = db.Context())
@@ -148,14 +151,15 @@ public sealed class SignOffClockTests : IDisposable
         time.Advance(TimeSpan.FromDays(12));
         (await world.RunClockAsync()).ReviewNotices.ShouldBe(1);
         (await world.RunClockAsync()).ReviewNotices.ShouldBe(0);
-        var notice = (await EmailsAsync()).Single();
+        var notice = (await EmailsAsync(db)).Single();
         notice.To.ShouldBe("lee.lead@test.sch.uk");
         notice.Subject.ShouldBe("Review due soon: Staff Acceptable Use Policy");
     }
 
-    [Fact]
-    public async Task On_the_yearly_reconfirmation_day_everyone_signs_the_version_in_force_again_once()
+    [Theory, BothDatabases]
+    internal async Task On_the_yearly_reconfirmation_day_everyone_signs_the_version_in_force_again_once(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
         var (policyId, draft) = await world.PolicyAsync();
         await using (var ctx = db.Context())
@@ -184,9 +188,10 @@ public sealed class SignOffClockTests : IDisposable
         (await check.Signatures.SingleAsync(s => s.PersonId == world.Ann.Id)).PolicyVersionId.ShouldNotBe(current.Id);
     }
 
-    [Fact]
-    public async Task A_policy_for_a_staff_group_asks_only_that_group()
+    [Theory, BothDatabases]
+    internal async Task A_policy_for_a_staff_group_asks_only_that_group(DatabaseProviderKind kind)
     {
+        using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
         await using (var ctx = db.Context())
         {

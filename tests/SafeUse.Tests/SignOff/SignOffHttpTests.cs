@@ -2,20 +2,18 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using SafeUse.Features.Policies;
 using SafeUse.Features.SignOff;
+using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
 using Shouldly;
 using Xunit;
 
 namespace SafeUse.Tests.SignOff;
 
-public sealed class SignOffHttpTests : IDisposable
+public sealed class SignOffHttpTests
 {
-    private readonly TestDatabase db = TestDatabase.Sqlite();
     private readonly FakeTime time = new();
 
-    public void Dispose() => db.Dispose();
-
-    private async Task<(SignOffWorld World, AppFactory App, long PolicyId)> PublishedAsync(PolicyScope scope = PolicyScope.Trust, Features.People.Role? audienceRole = null)
+    private async Task<(SignOffWorld World, AppFactory App, long PolicyId)> PublishedAsync(TestDatabase db, PolicyScope scope = PolicyScope.Trust, Features.People.Role? audienceRole = null)
     {
         var world = await SignOffWorld.CreateAsync(db, time);
         var (policyId, draft) = await world.PolicyAsync(scope: scope, only: scope == PolicyScope.Schools ? world.A : null, audienceRole: audienceRole);
@@ -26,10 +24,11 @@ public sealed class SignOffHttpTests : IDisposable
 
     private static Dictionary<string, string> Signing(string name) => new() { ["Agreed"] = "true", ["TypedName"] = name };
 
-    [Fact]
-    public async Task A_member_of_staff_signs_and_the_record_holds_the_evidence()
+    [Theory, BothDatabases]
+    internal async Task A_member_of_staff_signs_and_the_record_holds_the_evidence(DatabaseProviderKind kind)
     {
-        var (world, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var browser = app.Browse();
         browser.Client.DefaultRequestHeaders.UserAgent.ParseAdd("SafeUseTest/1.0");
@@ -57,10 +56,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.AuditEvents.CountAsync(e => e.Action == "policy.signed" && e.Summary.Contains("Ann Lee signed"))).ShouldBe(1);
     }
 
-    [Fact]
-    public async Task A_wrong_name_or_no_tick_is_refused_with_the_reason_and_nothing_is_written()
+    [Theory, BothDatabases]
+    internal async Task A_wrong_name_or_no_tick_is_refused_with_the_reason_and_nothing_is_written(DatabaseProviderKind kind)
     {
-        var (_, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (_, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var browser = app.Browse();
         await browser.SignInAsync("ann.lee@test.sch.uk", Seed.Password);
@@ -73,10 +73,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.Signatures.CountAsync()).ShouldBe(0);
     }
 
-    [Fact]
-    public async Task A_double_submit_makes_one_record()
+    [Theory, BothDatabases]
+    internal async Task A_double_submit_makes_one_record(DatabaseProviderKind kind)
     {
-        var (_, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (_, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var browser = app.Browse();
         await browser.SignInAsync("ann.lee@test.sch.uk", Seed.Password);
@@ -90,10 +91,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.AuditEvents.CountAsync(e => e.Action == "policy.signed")).ShouldBe(1);
     }
 
-    [Fact]
-    public async Task Signing_a_superseded_version_is_refused_and_points_to_the_current_one()
+    [Theory, BothDatabases]
+    internal async Task Signing_a_superseded_version_is_refused_and_points_to_the_current_one(DatabaseProviderKind kind)
     {
-        var (world, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var browser = app.Browse();
         await browser.SignInAsync("ann.lee@test.sch.uk", Seed.Password);
@@ -108,10 +110,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.Signatures.CountAsync()).ShouldBe(0);
     }
 
-    [Fact]
-    public async Task A_person_outside_the_audience_cannot_sign()
+    [Theory, BothDatabases]
+    internal async Task A_person_outside_the_audience_cannot_sign(DatabaseProviderKind kind)
     {
-        var (_, app, policyId) = await PublishedAsync(audienceRole: Features.People.Role.Dsl);
+        using var db = TestDatabase.Create(kind);
+        var (_, app, policyId) = await PublishedAsync(db, audienceRole: Features.People.Role.Dsl);
         await using var _ = app;
         var browser = app.Browse();
         await browser.SignInAsync("ann.lee@test.sch.uk", Seed.Password);
@@ -120,10 +123,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.SignOffRequests.CountAsync()).ShouldBe(0);
     }
 
-    [Fact]
-    public async Task A_person_of_another_school_cannot_sign_or_read_the_register()
+    [Theory, BothDatabases]
+    internal async Task A_person_of_another_school_cannot_sign_or_read_the_register(DatabaseProviderKind kind)
     {
-        var (world, app, policyId) = await PublishedAsync(PolicyScope.Schools);
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId) = await PublishedAsync(db, PolicyScope.Schools);
         await using var _ = app;
         var bella = app.Browse();
         await bella.SignInAsync("bella.birch@test.sch.uk", Seed.Password);
@@ -133,10 +137,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.SignOffRequests.AnyAsync(r => r.PersonId == world.Bella.Id)).ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task A_query_goes_to_the_owner_shows_in_the_register_and_an_answer_reopens_signing()
+    [Theory, BothDatabases]
+    internal async Task A_query_goes_to_the_owner_shows_in_the_register_and_an_answer_reopens_signing(DatabaseProviderKind kind)
     {
-        var (world, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var ann = app.Browse();
         await ann.SignInAsync("ann.lee@test.sch.uk", Seed.Password);
@@ -165,10 +170,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await check.SignOffRequests.SingleAsync(r => r.PersonId == world.Ann.Id)).Status.ShouldBe(RequestStatus.Outstanding);
     }
 
-    [Fact]
-    public async Task A_new_material_version_shows_what_changed_since_the_version_last_signed()
+    [Theory, BothDatabases]
+    internal async Task A_new_material_version_shows_what_changed_since_the_version_last_signed(DatabaseProviderKind kind)
     {
-        var (world, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var browser = app.Browse();
         await browser.SignInAsync("ann.lee@test.sch.uk", Seed.Password);
@@ -186,10 +192,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.Signatures.CountAsync(s => s.PersonId == world.Ann.Id)).ShouldBe(2);
     }
 
-    [Fact]
-    public async Task Signatures_cannot_be_changed_or_deleted_even_with_sql()
+    [Theory, BothDatabases]
+    internal async Task Signatures_cannot_be_changed_or_deleted_even_with_sql(DatabaseProviderKind kind)
     {
-        var (world, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var browser = app.Browse();
         await browser.SignInAsync("ann.lee@test.sch.uk", Seed.Password);
@@ -200,10 +207,11 @@ public sealed class SignOffHttpTests : IDisposable
         (await ctx.Signatures.SingleAsync()).TypedName.ShouldBe("Ann Lee");
     }
 
-    [Fact]
-    public async Task The_register_filters_exports_csv_and_a_line_manager_sees_only_their_team()
+    [Theory, BothDatabases]
+    internal async Task The_register_filters_exports_csv_and_a_line_manager_sees_only_their_team(DatabaseProviderKind kind)
     {
-        var (world, app, policyId) = await PublishedAsync();
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId) = await PublishedAsync(db);
         await using var _ = app;
         var ann = app.Browse();
         await ann.SignInAsync("ann.lee@test.sch.uk", Seed.Password);

@@ -42,8 +42,13 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
 
     private static readonly string[] Titles = ["Class Teacher", "Teaching Assistant", "Teacher of English", "Teacher of Maths", "Teacher of Science", "Office Manager", "Site Manager", "SENCo", "Lunchtime Supervisor", "Librarian", "Cover Supervisor", "Business Manager"];
 
+    /// <summary>
+    /// Fills the demo trust in one transaction, policy, signatures and queries included, so a failure part way leaves
+    /// no trust behind (a half-made one would stop the next start from trying again).
+    /// </summary>
     public async Task<DemoCredentials?> CreateIfEmptyAsync(CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.Trusts.AnyAsync(ct))
         {
             return null;
@@ -52,7 +57,6 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var random = new Random(20260901);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var trust = new Trust { Name = "Riverside Learning Trust", CreatedAt = now };
         db.Trusts.Add(trust);
         await db.SaveChangesAsync(ct);
@@ -164,9 +168,9 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
 
         audit.Record(db, Actor.System, "demo.created", "trust", trust.Id, "Created the demo trust with two schools and generated staff");
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         await AddModelPolicyAsync(trust, admin, random, ct);
         var staff = await db.People.Where(p => p.JobTitle == "Class Teacher" && !p.IsLeaver).OrderBy(p => p.Id).FirstAsync(ct);
+        await tx.CommitAsync(ct);
         return new DemoCredentials(admin.Email!, staff.Email!, Password);
     }
 

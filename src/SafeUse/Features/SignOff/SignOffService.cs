@@ -40,7 +40,8 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
 
     public async Task<int> PublishAsync(long versionId, PublishInput input, Actor actor, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Joins the caller's transaction when there is one (the demo trust is filled in one), as SaveChangesAsync does.
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var version = await db.PolicyVersions.FirstOrDefaultAsync(v => v.Id == versionId, ct) ?? throw new SignOffException("", "That version does not exist");
         if (version.Status != VersionStatus.Draft)
         {
@@ -118,7 +119,11 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
             $"Published {policy.Title} version {version.Number} ({kind.ToString().ToLowerInvariant()}): {asked.Count} people asked to sign",
             after: new { version.Number, Kind = kind.ToString(), version.TextSha256, version.ChangeSummary, version.ApprovedBy, version.ApprovedOn, Asked = asked.Count });
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+
         return asked.Count;
     }
 

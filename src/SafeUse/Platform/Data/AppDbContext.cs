@@ -115,9 +115,11 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
                 {
                     property.SetValueConverter(utcNullable);
                 }
-                else if (property.ClrType.IsEnum)
+                else if ((Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType) is { IsEnum: true } enumType)
                 {
-                    property.SetValueConverter(typeof(EnumToStringConverter<>).MakeGenericType(property.ClrType));
+                    // Nullable enums too (Policy.OwnerRole): without a converter EF writes the number into a text
+                    // column, which SQLite accepts silently and PostgreSQL refuses to read back.
+                    property.SetValueConverter(typeof(EnumToStringConverter<>).MakeGenericType(enumType));
                 }
             }
 

@@ -1,0 +1,117 @@
+using System.Data.Common;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SafeUse.Features.Demo;
+using SafeUse.Features.People;
+using SafeUse.Features.SignOff;
+using SafeUse.Platform.Data;
+using SafeUse.Tests.Infrastructure;
+using Shouldly;
+using Xunit;
+
+namespace SafeUse.Tests.Demo;
+
+public sealed class DemoTrustTests
+{
+    internal const string AdminEmail = "alex.morgan@" + DemoTrust.Domain;
+
+    /// <summary>The app as `serve --demo` starts it: migrated, with the demo trust filled before the first request.</summary>
+    internal static AppFactory DemoApp(TestDatabase db) =>
+        new(db, settings: new Dictionary<string, string?> { ["Demo"] = "true", ["SafeUse:RunScheduler"] = "false" });
+
+    [Theory, BothDatabases]
+    internal async Task The_demo_trust_fills_and_its_policy_pages_and_the_sign_off_clock_work(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        await using var app = DemoApp(db);
+        _ = app.Server;
+
+        long policyId;
+        await using (var ctx = db.Context())
+        {
+            var policy = await ctx.Policies.SingleAsync();
+            policy.OwnerRole.ShouldBe(Role.OnlineSafetyLead);
+            policyId = policy.Id;
+            (await ctx.PolicyQueries.CountAsync()).ShouldBe(2);
+            (await ctx.PolicyVersions.CountAsync()).ShouldBe(2);
+        }
+
+        var browser = app.Browse();
+        (await browser.SignInAsync(AdminEmail, DemoTrust.Password)).Heading.ShouldBe("Hello, Alex");
+        foreach (var url in new[] { "/policies", $"/policies/{policyId}", $"/policies/{policyId}/register", $"/policies/{policyId}/queries" })
+        {
+            var page = await browser.GetAsync(url);
+            page.Status.ShouldBe(HttpStatusCode.OK, url);
+            page.Text.ShouldContain("Staff ICT Acceptable Use Policy", customMessage: url);
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SignOffScheduler>().RunOnceAsync(CancellationToken.None);
+    }
+
+    [Theory, BothDatabases]
+    internal async Task A_demo_that_fails_part_way_leaves_nothing_and_the_next_start_fills_it(DatabaseProviderKind kind)
+    {
+        using var db = await TestDatabase.Create(kind).MigrateAsync();
+
+        // The point where PostgreSQL failed in the field: the first staff question, after the policy was published
+        // and most people had signed.
+        await using (var failing = Context(db, new FailOnInsertInto("policy_query")))
+        {
+            var failure = await Should.ThrowAsync<DbUpdateException>(() => Demo(db, failing).CreateIfEmptyAsync(CancellationToken.None));
+            failure.InnerException.ShouldBeOfType<InvalidOperationException>().Message.ShouldContain("Simulated failure");
+        }
+
+        await using (var ctx = db.Context())
+        {
+            (await ctx.Trusts.AnyAsync()).ShouldBeFalse();
+            (await ctx.People.AnyAsync()).ShouldBeFalse();
+            (await ctx.Policies.AnyAsync()).ShouldBeFalse();
+            (await ctx.Signatures.AnyAsync()).ShouldBeFalse();
+            (await ctx.AuditEvents.AnyAsync()).ShouldBeFalse();
+            (await ctx.Outbox.AnyAsync()).ShouldBeFalse();
+        }
+
+        await using (var ctx = db.Context())
+        {
+            (await Demo(db, ctx).CreateIfEmptyAsync(CancellationToken.None)).ShouldNotBeNull();
+        }
+
+        await using var check = db.Context();
+        (await check.Trusts.CountAsync()).ShouldBe(1);
+        (await check.PolicyQueries.CountAsync()).ShouldBe(2);
+    }
+
+    private static AppDbContext Context(TestDatabase db, IInterceptor interceptor)
+    {
+        var builder = new DbContextOptionsBuilder<AppDbContext>();
+        db.Provider.Configure(builder);
+        builder.AddInterceptors(interceptor);
+        return new AppDbContext(builder.Options, db.Provider);
+    }
+
+    private static DemoTrust Demo(TestDatabase db, AppDbContext ctx)
+    {
+        var time = TimeProvider.System;
+        var outbox = new SafeUse.Platform.Outbox.Outbox(time);
+        var signOff = new SignOffService(ctx, db.Audit(time), outbox, time, Options.Create(new SignOffOptions { PublicUrl = "https://safeuse.test" }));
+        return new DemoTrust(ctx, db.Audit(time), time, signOff);
+    }
+
+    /// <summary>Fails any command that inserts into the table, as a database error part way through would.</summary>
+    private sealed class FailOnInsertInto(string table) : DbCommandInterceptor
+    {
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            command.CommandText.Contains("INSERT INTO", StringComparison.OrdinalIgnoreCase) && command.CommandText.Contains(table, StringComparison.Ordinal)
+                ? throw new InvalidOperationException($"Simulated failure inserting into {table}")
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            command.CommandText.Contains("INSERT INTO", StringComparison.OrdinalIgnoreCase) && command.CommandText.Contains(table, StringComparison.Ordinal)
+                ? throw new InvalidOperationException($"Simulated failure inserting into {table}")
+                : base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
+}

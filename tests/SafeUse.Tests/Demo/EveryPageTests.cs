@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SafeUse.Features.Demo;
+using SafeUse.Features.People;
+using SafeUse.Features.SignOff;
+using SafeUse.Platform.Data;
+using SafeUse.Tests.Infrastructure;
+using SafeUse.Tests.People;
+using Shouldly;
+using Xunit;
+
+namespace SafeUse.Tests.Demo;
+
+/// <summary>
+/// The safety net for each database: with the demo trust filled, the administrator and a plain member of staff open
+/// every Razor Page the app routes (read from the app's endpoints, so a new page is visited without editing this test)
+/// and none fails. A page with a route value this test cannot fill fails the test until it is taught one.
+/// </summary>
+public sealed partial class EveryPageTests
+{
+    private const string ErrorHeading = "Sorry, there is a problem with SafeUse";
+
+    [Theory, BothDatabases]
+    internal async Task The_administrator_and_a_member_of_staff_open_every_page_without_an_error(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        await using var app = DemoTrustTests.DemoApp(db);
+        _ = app.Server;
+        var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Distinct()
+            // The error page answers with the status it describes (500 when given none) by design.
+            .Where(r => !r.StartsWith("/error", StringComparison.Ordinal))
+            .ToList();
+        routes.Count.ShouldBeGreaterThan(20);
+
+        Values values;
+        long staffId;
+        await using (var ctx = db.Context())
+        {
+            var admin = await ctx.People.SingleAsync(p => p.Email == DemoTrustTests.AdminEmail);
+            var staff = await ctx.People.Where(p => !p.IsLeaver && p.Roles.All(r => r.Role == Role.Staff)).OrderBy(p => p.Id).FirstAsync();
+            staffId = staff.Id;
+            var policy = await ctx.Policies.SingleAsync();
+            var versions = await ctx.PolicyVersions.Where(v => v.PolicyId == policy.Id).OrderBy(v => v.Id).Select(v => v.Id).ToListAsync();
+            var signer = await ctx.Signatures.OrderBy(s => s.Id).Select(s => s.PersonId).FirstAsync();
+            var school = await ctx.Schools.OrderBy(s => s.Id).FirstAsync();
+            var import = new StaffImport { SchoolId = school.Id, FileName = "staff.csv", Content = StaffImportTests.Csv(3), CreatedByPersonId = admin.Id, CreatedAt = DateTime.UtcNow };
+            ctx.StaffImports.Add(import);
+            await ctx.SaveChangesAsync();
+            values = new Values(policy.Id, versions, signer, import.Id);
+        }
+
+        var failures = new List<string>();
+
+        // The administrator may open every page; a member of staff is refused most, but never with an error.
+        var visited = await VisitAllAsync(app, routes, DemoTrustTests.AdminEmail, values, values.Signer, mustOpen: true, failures);
+        var staffEmail = await EmailOfAsync(db, staffId);
+        visited += await VisitAllAsync(app, routes, staffEmail, values, staffId, mustOpen: false, failures);
+
+        failures.ShouldBeEmpty();
+        visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
+    }
+
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId);
+
+    private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
+    {
+        await using var ctx = db.Context();
+        return (await ctx.People.SingleAsync(p => p.Id == personId)).Email!;
+    }
+
+    private static async Task<int> VisitAllAsync(AppFactory app, IReadOnlyList<string> routes, string email, Values values, long person, bool mustOpen, List<string> failures)
+    {
+        var browser = app.Browse();
+        var home = await browser.SignInAsync(email, DemoTrust.Password);
+        home.Heading.ShouldStartWith("Hello,", customMessage: email);
+        var visited = 0;
+        foreach (var url in routes.SelectMany(r => Urls(r, values, person)))
+        {
+            var page = await browser.GetAsync(url);
+            visited++;
+            if ((int)page.Status >= 500 || page.Heading == ErrorHeading || (mustOpen && page.Status != HttpStatusCode.OK))
+            {
+                failures.Add($"{email} GET {url}: {(int)page.Status} {page.Heading}");
+            }
+        }
+
+        return visited;
+    }
+
+    /// <summary>The route with each parameter filled from the demo data, once per value (every version, say).</summary>
+    private static IEnumerable<string> Urls(string route, Values values, long person)
+    {
+        IEnumerable<string> urls = [route];
+        foreach (Match parameter in RouteParameter().Matches(route))
+        {
+            var name = parameter.Groups["name"].Value;
+            IReadOnlyList<long> choices = (name, route) switch
+            {
+                ("id", _) when route.StartsWith("/policies/", StringComparison.Ordinal) => [values.PolicyId],
+                ("id", _) when route.StartsWith("/people/import/", StringComparison.Ordinal) => [values.ImportId],
+                ("id", _) when route.StartsWith("/people/", StringComparison.Ordinal) => [values.Signer],
+                ("versionId", _) => values.VersionIds,
+                ("policyId", _) => [values.PolicyId],
+                ("personId", _) => [person],
+                _ => throw new InvalidOperationException($"EveryPageTests does not know a value for {{{name}}} in {route}: add one"),
+            };
+            urls = urls.SelectMany(u => choices.Select(c => u.Replace(parameter.Value, c.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))).ToList();
+        }
+
+        // Pages that show nothing without a query string get one.
+        return route == "/policies/{id:long}/compare"
+            ? urls.Select(u => $"{u}?from={values.VersionIds[0]}&to={values.VersionIds[^1]}")
+            : urls;
+    }
+
+    [GeneratedRegex(@"\{(?<name>\w+)(:[^}]*)?\}")]
+    private static partial Regex RouteParameter();
+}
