@@ -5,7 +5,7 @@ using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.SignOff;
 
-/// <summary>Who must sign a policy: current (not leaver) people in its schools who match its audience rules.</summary>
+/// <summary>Who must sign a policy: current (not leaver) people in its schools (or the whole trust) who match its audience rules.</summary>
 internal static class Audience
 {
     public static async Task<List<long>> PersonIdsAsync(AppDbContext db, Policy policy, CancellationToken ct)
@@ -16,10 +16,13 @@ internal static class Audience
         var roles = policy.Audience.Where(a => a.Kind == AudienceKind.Role).Select(a => Roles.TryParse(a.Value, out var r) ? r : (Role?)null).OfType<Role>().ToList();
         var types = policy.Audience.Where(a => a.Kind == AudienceKind.EmploymentType).Select(a => Enum.TryParse<EmploymentType>(a.Value, true, out var t) ? t : (EmploymentType?)null).OfType<EmploymentType>().ToList();
 
-        var query = db.People.AsNoTracking().Where(p => p.TrustId == policy.TrustId && !p.IsLeaver && p.Schools.Any(s => schoolIds.Contains(s.SchoolId)));
+        // A trust-wide policy is for everyone in the trust, including its central team (CEO, DPO...), who belong to no school.
+        var trustWide = policy.Scope == PolicyScope.Trust;
+        var query = db.People.AsNoTracking().Where(p => p.TrustId == policy.TrustId && !p.IsLeaver
+            && (trustWide || p.Schools.Any(s => schoolIds.Contains(s.SchoolId))));
         if (roles.Count > 0)
         {
-            query = query.Where(p => p.Roles.Any(r => roles.Contains(r.Role) && (r.SchoolId == null || schoolIds.Contains(r.SchoolId.Value))));
+            query = query.Where(p => p.Roles.Any(r => roles.Contains(r.Role) && (trustWide || r.SchoolId == null || schoolIds.Contains(r.SchoolId.Value))));
         }
 
         if (types.Count > 0)
