@@ -72,7 +72,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
             var noEmail = await staff.CountAsync(p => p.Email == null, ct);
             if (noEmail > 0)
             {
-                Items.Add(new("Check", "yellow", $"{noEmail} current staff have no work email, so they cannot be sent reminders or links", "/people?missingEmail=true"));
+                Items.Add(new("Check", "yellow", (noEmail == 1 ? "1 current member of staff has no work email, so cannot" : $"{noEmail} current staff have no work email, so they cannot") + " be sent reminders or links", "/people?missingEmail=true"));
             }
 
             var failed = await db.Outbox.CountAsync(e => e.Status == OutboxStatus.Failed, ct);

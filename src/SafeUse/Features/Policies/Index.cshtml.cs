@@ -7,9 +7,15 @@ using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Policies;
 
+/// <summary>
+/// One policy in one school. Outstanding, Overdue and Queries never overlap, as on the register: outstanding is not
+/// signed and not yet due, overdue is not signed and past due, a query is waiting for an answer.
+/// </summary>
 internal sealed record DashboardRow(long PolicyId, string Title, string? Version, string School, int Signed, int Outstanding, int Overdue, int Queries, DateOnly? OldestDue, string? NextReview, bool ReviewOverdue)
 {
-    public int Percent => Signed + Outstanding + Queries == 0 ? 0 : (int)Math.Round(100.0 * Signed / (Signed + Outstanding + Queries));
+    private int Asked => Signed + Outstanding + Overdue + Queries;
+
+    public int Percent => Asked == 0 ? 0 : (int)Math.Round(100.0 * Signed / Asked);
 }
 
 internal sealed record ReviewDue(string Title, DateOnly Due, bool Overdue);
@@ -54,7 +60,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
                 int Count(RequestStatus s, bool? overdue = null) => c.Where(x => x.Status == s && (overdue is null || x.Overdue == overdue)).Sum(x => x.Count);
                 var oldest = c.Where(x => x.Status == RequestStatus.Outstanding).Select(x => (DateOnly?)x.Oldest).Min();
                 Rows.Add(new DashboardRow(policy.Id, policy.Title, versions.GetValueOrDefault(policy.Id), school.Name,
-                    Count(RequestStatus.Signed), Count(RequestStatus.Outstanding), Count(RequestStatus.Outstanding, true), Count(RequestStatus.Query), oldest,
+                    Count(RequestStatus.Signed), Count(RequestStatus.Outstanding, false), Count(RequestStatus.Outstanding, true), Count(RequestStatus.Query), oldest,
                     policy.NextReviewText ?? Gov(policy.NextReviewOn), policy.NextReviewOn < today));
             }
         }

@@ -59,8 +59,11 @@ internal sealed class SignModel(AppDbContext db, CurrentUser current, SignOffSer
             case SignOutcome.NotInAudience:
                 return StatusCode(StatusCodes.Status403Forbidden);
             default:
-                var parts = result.Error!.Split('|', 2);
-                ModelState.AddModelError(parts.Length == 2 ? parts[0] : "", parts[^1]);
+                foreach (var (field, message) in result.Problems("This version cannot be signed"))
+                {
+                    ModelState.AddModelError(field, message);
+                }
+
                 return Page();
         }
     }

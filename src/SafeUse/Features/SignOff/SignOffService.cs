@@ -22,7 +22,12 @@ internal enum SignOutcome
     Invalid,
 }
 
-internal sealed record SignResult(SignOutcome Outcome, string? Error = null, Signature? Signature = null, long? CurrentVersionId = null);
+internal sealed record SignResult(SignOutcome Outcome, string? Error = null, Signature? Signature = null, long? CurrentVersionId = null)
+{
+    /// <summary>The problems as (field, message) pairs; <see cref="Error"/> holds one "field|message" a line.</summary>
+    public IEnumerable<(string Field, string Message)> Problems(string fallback) =>
+        (Error ?? "|" + fallback).Split('\n').Select(line => line.Split('|', 2)).Select(parts => parts.Length == 2 ? (parts[0], parts[1]) : ("", parts[0]));
+}
 
 internal sealed class SignOffException(string fieldName, string message) : Exception(message)
 {
@@ -197,16 +202,23 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
         }
 
         var person = await db.People.AsNoTracking().FirstAsync(p => p.Id == personId, ct);
+        // Every problem at once, in the form's order (the box, then the name), one "field|message" a line.
+        var problems = new List<string>();
         if (!input.Agreed)
         {
-            return new(SignOutcome.Invalid, "Agreed|Tick the box to confirm you have read and agree to the policy");
+            problems.Add("Agreed|Tick the box to confirm you have read and agree to the policy");
         }
 
         if (!NamesMatch(input.TypedName, person.FullName))
         {
-            return new(SignOutcome.Invalid, string.IsNullOrWhiteSpace(input.TypedName)
+            problems.Add(string.IsNullOrWhiteSpace(input.TypedName)
                 ? "TypedName|Type your full name"
                 : $"TypedName|Type your full name as SafeUse has it: {person.FullName}");
+        }
+
+        if (problems.Count > 0)
+        {
+            return new(SignOutcome.Invalid, string.Join('\n', problems));
         }
 
         var now = time.GetUtcNow().UtcDateTime;

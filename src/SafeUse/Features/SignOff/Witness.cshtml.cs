@@ -50,8 +50,11 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOff
             return Redirect($"/policies/{id}/witness");
         }
 
-        var parts = (result.Error ?? "|This person cannot sign this version").Split('|', 2);
-        ModelState.AddModelError(parts[0], parts[^1]);
+        foreach (var (field, message) in result.Problems("This person cannot sign this version"))
+        {
+            ModelState.AddModelError(field, message);
+        }
+
         return Page();
     }
 

@@ -56,6 +56,17 @@ internal static class AdminCommand
                 existing.Roles.Add(new RoleAssignment { Role = Role.Administrator, SchoolId = null });
             }
 
+            // The way back for an administrator marked as a leaver (by a full staff list, say): without it they could never sign in again.
+            if (existing.IsLeaver)
+            {
+                existing.IsLeaver = false;
+                existing.LeaveDate = null;
+                existing.UpdatedAt = now;
+                existing.Version++;
+                audit.Record(db, Actor.System, "person.restored", "person", existing.Id, $"{existing.FullName} is no longer a leaver (restored from the command line)");
+                Console.WriteLine($"{existing.FullName} was marked as a leaver and is now current again.");
+            }
+
             audit.Record(db, Actor.System, "person.role-granted", "person", existing.Id, $"{existing.FullName} made a trust administrator from the command line", after: new { Role = "administrator" });
             await db.SaveChangesAsync(ct);
             await scope.ServiceProvider.GetRequiredService<SignInService>().SetPasswordAsync(existing, pw, Actor.System, ct);

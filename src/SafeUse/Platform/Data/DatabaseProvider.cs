@@ -18,11 +18,13 @@ internal sealed class DatabaseProvider(DatabaseProviderKind kind, string connect
     {
         if (kind == DatabaseProviderKind.Postgres)
         {
-            options.UseNpgsql(connectionString);
+            options.UseNpgsql(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
         else
         {
-            options.UseSqlite(connectionString);
+            // Pages load a record with several collections (a policy's schools, audience and links): one query each
+            // rather than one row per combination.
+            options.UseSqlite(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
         }
     }
 

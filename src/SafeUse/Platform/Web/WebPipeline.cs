@@ -13,7 +13,7 @@ internal static class WebPipeline
         h["Referrer-Policy"] = "same-origin";
         h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'";
         var path = context.Request.Path;
-        if (!path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !path.StartsWithSegments("/favicon.ico"))
+        if (!path.StartsWithSegments("/lib") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !path.StartsWithSegments("/favicon.svg"))
         {
             // Pages and exports hold personal and safeguarding data: never kept by browsers or shared caches.
             h.CacheControl = "no-store";
@@ -26,7 +26,7 @@ internal static class WebPipeline
     public static IApplicationBuilder UseSetupRedirect(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/lib") || path.StartsWithSegments("/css") || path.StartsWithSegments("/error"))
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/lib") || path.StartsWithSegments("/css") || path.StartsWithSegments("/error") || path.StartsWithSegments("/favicon.svg"))
         {
             await next();
             return;
