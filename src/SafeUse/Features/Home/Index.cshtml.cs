@@ -19,6 +19,9 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
     public List<AttentionItem> Items { get; } = [];
     public List<string> RoleLines { get; } = [];
 
+    /// <summary>For Heads and executive leaders: each current policy's sign-off in their schools (information, not a to-do).</summary>
+    public List<AttentionItem> Completion { get; } = [];
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Me = await current.PersonAsync(ct);
@@ -54,6 +57,10 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
             }
         }
 
+        await AddManagerWorkAsync(today, ct);
+        await AddTeamWorkAsync(today, ct);
+        await AddSchoolCompletionAsync(today, ct);
+
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.PersonId == Me.Id, ct);
         if (account?.PasswordHash is null)
         {
@@ -82,4 +89,86 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
             }
         }
     }
+
+    /// <summary>Questions from staff waiting for an answer, for those who manage the policy (as the queries page shows them).</summary>
+    private async Task AddManagerWorkAsync(DateOnly today, CancellationToken ct)
+    {
+        var scope = await current.ScopeAsync(Policies.PolicyAccess.ManagerRoles, ct);
+        if (scope.IsEmpty)
+        {
+            return;
+        }
+
+        var schoolIds = scope.SchoolIds.ToList();
+        var open = await (from q in db.PolicyQueries.AsNoTracking()
+                          join p in db.People.AsNoTracking() on q.PersonId equals p.Id
+                          where q.AnsweredAt == null && (scope.AllSchools || p.Schools.Any(s => schoolIds.Contains(s.SchoolId)))
+                          group q by q.PolicyId into g
+                          select new { PolicyId = g.Key, Count = g.Count(), Oldest = g.Min(q => q.AskedAt) }).ToListAsync(ct);
+        var ids = open.Select(o => o.PolicyId).ToList();
+        var policies = await db.Policies.AsNoTracking().Include(p => p.Schools).Where(p => ids.Contains(p.Id)).ToListAsync(ct);
+        foreach (var policy in policies.Where(p => Policies.PolicyAccess.CanSee(p, scope)).OrderBy(p => p.Title))
+        {
+            var o = open.Single(x => x.PolicyId == policy.Id);
+            Items.Add(new("Question", "yellow", $"{policy.Title}: {Count(o.Count, "question", "questions")} from staff waiting for an answer, the oldest from {Gov.Date(DateOnly.FromDateTime(o.Oldest))}", $"/policies/{policy.Id}/queries"));
+        }
+    }
+
+    /// <summary>A line manager's own team: who has not signed a policy that is now overdue.</summary>
+    private async Task AddTeamWorkAsync(DateOnly today, CancellationToken ct)
+    {
+        if (!await current.HasAnyAsync([Role.LineManager], ct))
+        {
+            return;
+        }
+
+        var overdue = await (from r in db.SignOffRequests.AsNoTracking()
+                             join p in db.People.AsNoTracking() on r.PersonId equals p.Id
+                             join v in db.PolicyVersions.AsNoTracking() on r.PolicyVersionId equals v.Id
+                             join pol in db.Policies.AsNoTracking() on r.PolicyId equals pol.Id
+                             where p.LineManagerId == Me.Id && !p.IsLeaver && v.Status == Policies.VersionStatus.Published
+                                   && r.Status == SignOff.RequestStatus.Outstanding && r.DueOn < today
+                             group r by new { pol.Id, pol.Title } into g
+                             select new { g.Key.Id, g.Key.Title, Count = g.Count() }).ToListAsync(ct);
+        foreach (var o in overdue.OrderBy(o => o.Title))
+        {
+            Items.Add(new("Your team", "red", $"{Count(o.Count, "person in your team has", "people in your team have")} not signed {o.Title}, which is overdue", $"/policies/{o.Id}/register?status=Overdue&manager={Me.Id}"));
+        }
+    }
+
+    private async Task AddSchoolCompletionAsync(DateOnly today, CancellationToken ct)
+    {
+        var scope = await current.ScopeAsync([Role.Head, Role.ExecutiveLeader], ct);
+        if (scope.IsEmpty)
+        {
+            return;
+        }
+
+        var schools = await db.Schools.AsNoTracking().Where(s => scope.AllSchools || scope.SchoolIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var schoolIds = schools.Keys.ToList();
+        var counts = await (from r in db.SignOffRequests.AsNoTracking()
+                            join v in db.PolicyVersions.AsNoTracking() on r.PolicyVersionId equals v.Id
+                            join m in db.PersonSchools.AsNoTracking() on r.PersonId equals m.PersonId
+                            where v.Status == Policies.VersionStatus.Published && schoolIds.Contains(m.SchoolId) && r.Status != SignOff.RequestStatus.Stopped
+                            group r by new { r.PolicyId, m.SchoolId } into g
+                            select new
+                            {
+                                g.Key.PolicyId,
+                                g.Key.SchoolId,
+                                Asked = g.Count(),
+                                Signed = g.Count(x => x.Status == SignOff.RequestStatus.Signed),
+                                Overdue = g.Count(x => x.Status == SignOff.RequestStatus.Outstanding && x.DueOn < today),
+                            }).ToListAsync(ct);
+        var policyIds = counts.Select(c => c.PolicyId).Distinct().ToList();
+        var titles = await db.Policies.AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Title, ct);
+        foreach (var c in counts.OrderBy(c => schools[c.SchoolId]).ThenBy(c => titles[c.PolicyId]))
+        {
+            var percent = (int)Math.Round(100.0 * c.Signed / c.Asked);
+            Completion.Add(new(c.Overdue > 0 ? "Overdue" : c.Signed == c.Asked ? "Complete" : "In progress", c.Overdue > 0 ? "red" : c.Signed == c.Asked ? "green" : "blue",
+                $"{schools[c.SchoolId]}: {titles[c.PolicyId]} signed by {c.Signed} of {c.Asked} ({percent}%)" + (c.Overdue > 0 ? $", {c.Overdue} overdue" : ""),
+                $"/policies/{c.PolicyId}/register?school={c.SchoolId}"));
+        }
+    }
+
+    private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
 }
