@@ -118,3 +118,12 @@ internal sealed class ReminderSentConfiguration : IEntityTypeConfiguration<Remin
         b.HasIndex(r => new { r.RequestId, r.Step }).IsUnique();
     }
 }
+
+internal sealed class ManualReminderConfiguration : IEntityTypeConfiguration<ManualReminder>
+{
+    public void Configure(EntityTypeBuilder<ManualReminder> b)
+    {
+        b.HasKey(r => new { r.RequestId, r.SentOn });
+        b.HasOne<SignOffRequest>().WithMany().HasForeignKey(r => r.RequestId);
+    }
+}

@@ -64,6 +64,15 @@ internal sealed class PolicyQuery
     public long? AnsweredByPersonId { get; set; }
 }
 
+/// <summary>A reminder sent by hand ("send a reminder now"); the key (request, day) allows one a day for each request.</summary>
+internal sealed class ManualReminder
+{
+    public long RequestId { get; set; }
+    public DateOnly SentOn { get; set; }
+    public long? SentByPersonId { get; set; }
+    public DateTime SentAt { get; set; }
+}
+
 /// <summary>One reminder or escalation step sent for one request: the unique key makes a step impossible to send twice.</summary>
 internal sealed class ReminderSent
 {

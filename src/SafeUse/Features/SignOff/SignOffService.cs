@@ -11,6 +11,8 @@ namespace SafeUse.Features.SignOff;
 
 internal sealed record PublishInput(string Number, ChangeKind Kind, string? ChangeSummary, string? ApprovedBy, DateOnly? ApprovedOn);
 
+internal sealed record ManualReminderResult(int Sent, int AlreadyToday, int NoEmail);
+
 internal sealed record SignInput(long VersionId, bool Agreed, string? TypedName, string? IpAddress, string? UserAgent, SignMethod Method = SignMethod.SelfService, long? WitnessPersonId = null);
 
 internal enum SignOutcome
@@ -324,6 +326,56 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
         audit.Record(db, actor, "policy.query-answered", "policy", policy.Id, $"{actor.Name} answered a question about {policy.Title}");
         await db.SaveChangesAsync(ct);
         return null;
+    }
+
+    /// <summary>
+    /// "Send a reminder now" for these people's outstanding requests of a policy: one email each, never a second to
+    /// the same request on the same day (whoever sends it), nothing to people without an email. The email says only
+    /// which policy and when it is due.
+    /// </summary>
+    public async Task<ManualReminderResult> RemindNowAsync(Policy policy, IReadOnlyCollection<long> personIds, Actor actor, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var open = await (from r in db.SignOffRequests
+                          join v in db.PolicyVersions on r.PolicyVersionId equals v.Id
+                          join p in db.People on r.PersonId equals p.Id
+                          where r.PolicyId == policy.Id && v.Status == VersionStatus.Published && r.Status == RequestStatus.Outstanding
+                                && !p.IsLeaver && personIds.Contains(p.Id)
+                          select new { r.Id, r.DueOn, p.Email }).ToListAsync(ct);
+        var ids = open.Select(o => o.Id).ToList();
+        var already = (await db.ManualReminders.Where(m => ids.Contains(m.RequestId) && m.SentOn == today).Select(m => m.RequestId).ToListAsync(ct)).ToHashSet();
+        var link = options.Value.PublicUrl.TrimEnd('/');
+        var sent = 0;
+        foreach (var o in open.Where(o => o.Email is not null && !already.Contains(o.Id)))
+        {
+            db.ManualReminders.Add(new ManualReminder { RequestId = o.Id, SentOn = today, SentByPersonId = actor.PersonId, SentAt = now });
+            outbox.Enqueue(db, o.Email!, $"Reminder: please read and sign {policy.Title}",
+                $"""
+                {policy.Title} is waiting for you to read and sign{(o.DueOn < today ? "; it was due" : ", by")} {o.DueOn:d MMMM yyyy}.
+
+                Read and sign it here: {link}/sign/{policy.Id}
+
+                If you have a question, you can ask it on the policy's page instead of signing.
+                """);
+            sent++;
+        }
+
+        if (sent > 0)
+        {
+            audit.Record(db, actor, "policy.reminded", "policy", policy.Id, $"{actor.Name} sent {sent} reminder{(sent == 1 ? "" : "s")} to sign {policy.Title}", after: new { Sent = sent });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (DatabaseProvider.IsUniqueViolation(ex))
+            {
+                // Someone else reminded the same people at the same moment: their reminders stand, these are not sent.
+                return new ManualReminderResult(0, open.Count, open.Count(o => o.Email is null));
+            }
+        }
+
+        return new ManualReminderResult(sent, already.Count, open.Count(o => o.Email is null));
     }
 
     /// <summary>The policy owner's addresses: the named person, or holders of the owner role in the asker's schools.</summary>

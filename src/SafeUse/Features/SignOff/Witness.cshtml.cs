@@ -11,12 +11,10 @@ namespace SafeUse.Features.SignOff;
 
 internal sealed record WitnessOption(long Id, string Name, bool HasEmail);
 
-/// <summary>In-person signing on a shared device at school, witnessed by the signed-in colleague.</summary>
+/// <summary>In-person signing on a shared device at school, witnessed by the signed-in colleague, for those within their <see cref="Reach"/>.</summary>
 [Authorize(Policy = PolicyAccess.RegisterReaders)]
 internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOffService signOff) : PageModel
 {
-    public static readonly Role[] WholeSchoolWitnessRoles = [.. PolicyAccess.ManagerRoles, Role.SeniorLeader];
-
     public Policy Policy { get; private set; } = null!;
     public PolicyVersion Version { get; private set; } = null!;
     public List<WitnessOption> Outstanding { get; private set; } = [];
@@ -62,11 +60,7 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOff
     {
         var policy = await db.Policies.AsNoTracking().Include(p => p.Schools).FirstOrDefaultAsync(p => p.Id == id, ct);
         var version = await db.PolicyVersions.AsNoTracking().FirstOrDefaultAsync(v => v.PolicyId == id && v.Status == VersionStatus.Published, ct);
-        // Who may witness: those who lead a school (an administrator, Head, executive or senior leader, online safety
-        // lead) for anyone in the schools where they hold that role; a line manager for their own team only.
-        var wholeScope = await current.ScopeAsync(WholeSchoolWitnessRoles, ct);
-        var teamScope = await current.ScopeAsync([Role.LineManager], ct);
-        if (policy is null || version is null || !(PolicyAccess.CanSee(policy, wholeScope) || PolicyAccess.CanSee(policy, teamScope)))
+        if (policy is null || version is null || await Reach.OnAsync(current, policy, ct) is not { } reach)
         {
             return false;
         }
@@ -75,14 +69,9 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOff
         Version = version;
         var me = await current.PersonAsync(ct);
         WitnessName = me.FullName;
-        var schoolIds = wholeScope.SchoolIds.ToList();
-        var whole = !wholeScope.IsEmpty && PolicyAccess.CanSee(policy, wholeScope);
-        var allSchools = wholeScope.AllSchools;
-        var team = !teamScope.IsEmpty && PolicyAccess.CanSee(policy, teamScope);
         Outstanding = await (from r in db.SignOffRequests.AsNoTracking()
-                             join p in db.People.AsNoTracking() on r.PersonId equals p.Id
+                             join p in reach.Filter(db.People.AsNoTracking()) on r.PersonId equals p.Id
                              where r.PolicyVersionId == version.Id && (r.Status == RequestStatus.Outstanding || r.Status == RequestStatus.Query) && p.Id != me.Id
-                                   && ((whole && (allSchools || p.Schools.Any(s => schoolIds.Contains(s.SchoolId)))) || (team && p.LineManagerId == me.Id))
                              orderby p.Email != null, p.FamilyName, p.GivenName
                              select new WitnessOption(p.Id, p.GivenName + " " + p.FamilyName, p.Email != null)).ToListAsync(ct);
         return true;

@@ -37,6 +37,7 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<Signature> Signatures => Set<Signature>();
     public DbSet<PolicyQuery> PolicyQueries => Set<PolicyQuery>();
     public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
+    public DbSet<ManualReminder> ManualReminders => Set<ManualReminder>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
