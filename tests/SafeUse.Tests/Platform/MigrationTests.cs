@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using SafeUse.Platform.Cli;
 using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
 using Shouldly;
@@ -60,6 +61,75 @@ public sealed class MigrationTests
         using var db = TestDatabase.Sqlite();
         var results = await Task.WhenAll(db.Runner().MigrateAsync(false, CancellationToken.None), db.Runner().MigrateAsync(false, CancellationToken.None));
         results.Sum(r => r.Applied.Count).ShouldBe(MigrationRunner.Scripts(DatabaseProviderKind.Sqlite).Count);
+    }
+
+    [Fact]
+    public void Every_protective_trigger_the_scripts_create_is_watched_on_both_providers()
+    {
+        MigrationRunner.Protections(DatabaseProviderKind.Sqlite, MigrationRunner.Scripts(DatabaseProviderKind.Sqlite)).Select(p => $"{p.Kind} {p.Name} {p.Table}").ShouldBe(
+        [
+            "trigger tr_signature_no_update signature", "trigger tr_signature_no_delete signature", "trigger tr_audit_event_no_update audit_event",
+            "trigger tr_audit_event_no_delete audit_event", "trigger tr_policy_version_text_fixed policy_version",
+        ]);
+        MigrationRunner.Protections(DatabaseProviderKind.Postgres, MigrationRunner.Scripts(DatabaseProviderKind.Postgres)).Select(p => $"{p.Kind} {p.Name} {p.Table}").ShouldBe(
+        [
+            "function signature_is_evidence ", "function audit_event_is_append_only ", "function policy_version_text_is_fixed ",
+            "trigger tr_signature_no_change signature", "trigger tr_audit_event_no_change audit_event", "trigger tr_audit_event_no_truncate audit_event",
+            "trigger tr_signature_no_truncate signature", "trigger tr_policy_version_text_fixed policy_version",
+        ]);
+    }
+
+    /// <remarks>Takes <see cref="Enum"/>: <see cref="DatabaseProviderKind"/> is internal, and xUnit's test methods public.</remarks>
+    [Theory, BothDatabases]
+    public async Task Db_migrate_restores_dropped_protective_triggers(Enum kind)
+    {
+        using var db = await TestDatabase.Create((DatabaseProviderKind)kind).MigrateAsync();
+        (await db.Runner().MigrateAsync(false, CancellationToken.None)).Restored.ShouldBeEmpty();
+        await Tamper.SqlAsync(db);
+
+        (await SafeUseCli.RunAsync(["db", "migrate", .. Tamper.Target(db)])).ShouldBe(0);
+        await AuditTrailTests.WriteEventsAsync(db, 1);
+        await using (var ctx = db.Context())
+        {
+            await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlRawAsync("UPDATE audit_event SET summary = 'x'"));
+            await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlRawAsync("DELETE FROM audit_event"));
+        }
+
+        (await db.Runner().MigrateAsync(false, CancellationToken.None)).Restored.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Migrating_restores_a_sqlite_trigger_replaced_by_one_that_does_nothing()
+    {
+        using var db = await TestDatabase.Sqlite().MigrateAsync();
+        await Tamper.SqlAsync(db, "CREATE TRIGGER tr_audit_event_no_update BEFORE UPDATE ON audit_event BEGIN SELECT 1; END;");
+        var result = await db.Runner().MigrateAsync(false, CancellationToken.None);
+        result.Restored.ShouldContain("trigger tr_audit_event_no_update on audit_event");
+        result.Restored.ShouldContain("trigger tr_signature_no_delete on signature");
+        await AuditTrailTests.WriteEventsAsync(db, 1);
+        await using var ctx = db.Context();
+        await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlRawAsync("UPDATE audit_event SET summary = 'x'"));
+    }
+
+    [PostgresFact]
+    public async Task Migrating_restores_postgres_triggers_that_were_disabled_or_whose_function_was_replaced()
+    {
+        using var db = await TestDatabase.Postgres().MigrateAsync();
+        await using (var ctx = db.Context())
+        {
+            await ctx.Database.ExecuteSqlRawAsync("ALTER TABLE audit_event DISABLE TRIGGER tr_audit_event_no_change");
+            await ctx.Database.ExecuteSqlRawAsync("CREATE OR REPLACE FUNCTION signature_is_evidence() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$");
+        }
+
+        var result = await db.Runner().MigrateAsync(false, CancellationToken.None);
+        result.Restored.ShouldBe(["function signature_is_evidence", "trigger tr_audit_event_no_change on audit_event"], ignoreOrder: true);
+        await AuditTrailTests.WriteEventsAsync(db, 1);
+        await using (var ctx = db.Context())
+        {
+            await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlRawAsync("DELETE FROM audit_event"));
+        }
+
+        (await db.Runner().MigrateAsync(false, CancellationToken.None)).Restored.ShouldBeEmpty();
     }
 
     private static async Task MigratingTwiceIsHarmless(DatabaseProviderKind kind)
