@@ -11,12 +11,13 @@ using SafeUse.Platform.Outbox;
 
 namespace SafeUse.Platform.Data;
 
-internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, DatabaseProvider provider, AuditKey auditKey) : DbContext(options)
+internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, DatabaseProvider provider, AuditKey? auditKey = null) : DbContext(options)
 {
     public DatabaseProvider Provider => provider;
 
     /// <summary>The key file the chain's HMACs are made with: outside the database, found by the same settings everywhere.</summary>
-    public AuditKey AuditKey => auditKey;
+    /// <remarks>Optional so that a container that never writes audit events (the outbox sender's, say) needs no key.</remarks>
+    public AuditKey AuditKey => auditKey ?? throw new InvalidOperationException("This AppDbContext was made without an AuditKey, so it cannot write or check audit events.");
 
     public DbSet<Trust> Trusts => Set<Trust>();
     public DbSet<School> Schools => Set<School>();
@@ -69,7 +70,7 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
                 .Select(e => new { e.Seq, e.Hash }).FirstOrDefaultAsync(cancellationToken);
             var seq = last?.Seq ?? 0;
             var prev = last?.Hash ?? AuditChain.Genesis;
-            var key = auditKey.GetOrCreate(seq + 1);
+            var key = AuditKey.GetOrCreate(seq + 1);
             foreach (var e in pending)
             {
                 e.Seq = ++seq;
