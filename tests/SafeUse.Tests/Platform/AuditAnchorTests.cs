@@ -143,6 +143,8 @@ public sealed class AuditAnchorTests
         // As a database from before this version: plain SHA-256 events, and no key file yet.
         await Tamper.RechainAsync(db, 1, _ => { });
         File.Delete(db.AuditKey().Path);
+        // Making that state took the triggers off; migrating (as an upgrade does) puts them back.
+        await db.MigrateAsync();
         await using (var ctx = db.Context())
         {
             (await AuditChain.VerifyAsync(ctx, CancellationToken.None)).Ok.ShouldBeTrue();

@@ -98,6 +98,23 @@ public sealed class MigrationTests
         (await db.Runner().MigrateAsync(false, CancellationToken.None)).Restored.ShouldBeEmpty();
     }
 
+    /// <remarks>Takes <see cref="Enum"/>: <see cref="DatabaseProviderKind"/> is internal, and xUnit's test methods public.</remarks>
+    [Theory, BothDatabases]
+    public async Task Audit_verify_fails_while_a_protective_trigger_is_missing_until_db_migrate_restores_it(Enum kind)
+    {
+        using var db = await TestDatabase.Create((DatabaseProviderKind)kind).MigrateAsync();
+        await AuditTrailTests.WriteEventsAsync(db, 1);
+        await Tamper.SqlAsync(db);
+        (await db.Runner().CheckProtectionsAsync(CancellationToken.None)).ShouldContain(db.Kind == DatabaseProviderKind.Postgres
+            ? "trigger tr_audit_event_no_change on audit_event"
+            : "trigger tr_audit_event_no_update on audit_event");
+        // The command line migrates an embedded SQLite database before any command, which restores the triggers first.
+        (await Tamper.CliAsync(db, "audit", "verify")).ShouldBe(db.Kind == DatabaseProviderKind.Postgres ? 1 : 0);
+        (await Tamper.CliAsync(db, "db", "migrate")).ShouldBe(0);
+        (await db.Runner().CheckProtectionsAsync(CancellationToken.None)).ShouldBeEmpty();
+        (await Tamper.CliAsync(db, "audit", "verify")).ShouldBe(0);
+    }
+
     [Fact]
     public async Task Migrating_restores_a_sqlite_trigger_replaced_by_one_that_does_nothing()
     {

@@ -40,6 +40,15 @@ internal static class AuditCommand
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var result = await AuditVerifier.VerifyAsync(db, db.AuditKey, heads, ct);
+            // An embedded SQLite database was migrated just now, which put back any guard that was missing.
+            var unguarded = await host.Services.GetRequiredService<MigrationRunner>().CheckProtectionsAsync(ct);
+            if (unguarded.Count > 0 && !result.KeyMissing)
+            {
+                var problems = unguarded.Select(u => $"the protective {u} is missing, disabled or altered: `safeuse db migrate` restores it").ToList();
+                result = result.Ok
+                    ? new(false, result.Checked, null, problems[0], problems)
+                    : result with { Problems = [.. result.Problems, .. problems] };
+            }
             if (result.Ok)
             {
                 Console.WriteLine($"OK: {result.Message}.");

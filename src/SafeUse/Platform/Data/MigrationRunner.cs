@@ -86,7 +86,7 @@ internal sealed partial class MigrationRunner(DatabaseProvider provider, TimePro
             }
 
             // Before new scripts run, so a script that alters a table finds its guards as the scripts left them.
-            var restored = await RestoreProtectionsAsync(connection, scripts.Where(s => journal.ContainsKey(s.Id)), ct);
+            var restored = await RestoreProtectionsAsync(connection, scripts.Where(s => journal.ContainsKey(s.Id)), keep: true, ct);
 
             var applied = new List<string>();
             foreach (var script in pending)
@@ -128,6 +128,29 @@ internal sealed partial class MigrationRunner(DatabaseProvider provider, TimePro
     }
 
     /// <summary>
+    /// The protective triggers and functions that are missing, disabled or altered, changing nothing: they are
+    /// re-created in a transaction that is always rolled back. <c>db migrate</c> puts them back.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckProtectionsAsync(CancellationToken ct)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync(ct);
+        await using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = provider.Kind == DatabaseProviderKind.Postgres
+                ? "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_journal' AND table_schema = current_schema()"
+                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_journal'";
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return [];
+            }
+        }
+
+        var journal = await ReadJournalAsync(connection, null, ct);
+        return await RestoreProtectionsAsync(connection, Scripts(provider.Kind).Where(s => journal.ContainsKey(s.Id)), keep: false, ct);
+    }
+
+    /// <summary>
     /// The triggers (and, on PostgreSQL, the functions they run) that the scripts create to guard evidence, in script
     /// order; a later script's DROP TRIGGER takes one out.
     /// </summary>
@@ -161,7 +184,7 @@ internal sealed partial class MigrationRunner(DatabaseProvider provider, TimePro
     /// Puts back any protective trigger that was dropped, disabled or replaced: each is re-created from its script in
     /// one transaction, which is kept only when something differed, so an intact database is left as it was.
     /// </summary>
-    private async Task<List<string>> RestoreProtectionsAsync(DbConnection connection, IEnumerable<MigrationScript> applied, CancellationToken ct)
+    private async Task<List<string>> RestoreProtectionsAsync(DbConnection connection, IEnumerable<MigrationScript> applied, bool keep, CancellationToken ct)
     {
         var protections = Protections(provider.Kind, applied);
         if (protections.Count == 0)
@@ -195,11 +218,14 @@ internal sealed partial class MigrationRunner(DatabaseProvider provider, TimePro
             {
                 var p = protections[i];
                 restored.Add(p.Kind == "function" ? $"function {p.Name}" : $"trigger {p.Name} on {p.Table}");
-                LogRestored(logger, p.Kind, p.Name, before[i] is null ? "missing" : "altered or disabled");
+                if (keep)
+                {
+                    LogRestored(logger, p.Kind, p.Name, before[i] is null ? "missing" : "altered or disabled");
+                }
             }
         }
 
-        if (restored.Count > 0)
+        if (keep && restored.Count > 0)
         {
             await tx.CommitAsync(ct);
         }
