@@ -115,6 +115,26 @@ public sealed class MigrationTests
         (await Tamper.CliAsync(db, "audit", "verify")).ShouldBe(0);
     }
 
+    /// <remarks>Takes <see cref="Enum"/>: <see cref="DatabaseProviderKind"/> is internal, and xUnit's test methods public.</remarks>
+    [Theory, BothDatabases]
+    public async Task The_web_app_restores_missing_triggers_when_it_migrates_on_start_and_refuses_to_start_otherwise(Enum kind)
+    {
+        using var db = await TestDatabase.Create((DatabaseProviderKind)kind).MigrateAsync();
+        await Tamper.SqlAsync(db);
+        // Without migrating on start (PostgreSQL's default) the start-up check refuses. The refusal is checked on the
+        // hosted service itself: the test host reports a failed start only as a disposed service provider.
+        var refused = await Should.ThrowAsync<MigrationException>(() => new SafeUse.Platform.Audit.AuditGuardCheck(db.Runner()).StartAsync(CancellationToken.None));
+        refused.Message.ShouldContain("missing, disabled or altered. Run `safeuse db migrate` to restore them");
+
+        // SQLite always migrates on start, and PostgreSQL with Database:MigrateOnStart: the triggers come back.
+        await using (var app = new AppFactory(db, settings: new Dictionary<string, string?> { ["SafeUse:RunScheduler"] = "false" }))
+        {
+            (await app.CreateClient().GetAsync("/health")).IsSuccessStatusCode.ShouldBeTrue();
+        }
+
+        (await db.Runner().CheckProtectionsAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Migrating_restores_a_sqlite_trigger_replaced_by_one_that_does_nothing()
     {

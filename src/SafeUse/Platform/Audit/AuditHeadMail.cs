@@ -21,8 +21,29 @@ internal static class AuditRegistration
         services.AddScoped<AuditHeadMail>();
         // Started only by the web application; the command line builds this container without running it.
         services.AddHostedService<AuditHeadClock>();
+        services.AddHostedService<AuditGuardCheck>();
         return services;
     }
+}
+
+/// <summary>
+/// Refuses to start the web app while a protective trigger is missing, disabled or altered. It runs after the
+/// start-up migration (which restores them for SQLite, or with Database:MigrateOnStart), so it stops only a
+/// PostgreSQL server started without migrating, until `safeuse db migrate` puts them back.
+/// </summary>
+internal sealed class AuditGuardCheck(MigrationRunner runner) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var unguarded = await runner.CheckProtectionsAsync(cancellationToken);
+        if (unguarded.Count > 0)
+        {
+            throw new MigrationException(
+                $"The database's protective {string.Join(", ", unguarded)} {(unguarded.Count == 1 ? "is" : "are")} missing, disabled or altered. Run `safeuse db migrate` to restore them, then start SafeUse again.");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>
