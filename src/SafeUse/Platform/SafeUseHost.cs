@@ -5,6 +5,7 @@ using SafeUse.Features.People;
 using SafeUse.Features.Policies;
 using SafeUse.Features.Setup;
 using SafeUse.Features.SignOff;
+using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
 using SafeUse.Platform.Outbox;
@@ -18,6 +19,7 @@ internal static class SafeUseHost
     public static IServiceCollection AddSafeUseCore(this IServiceCollection services)
     {
         services.AddSafeUseData();
+        services.AddSafeUseAudit();
         services.AddScoped<SignInService>();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
         services.AddSingleton<OutboxSender>();

@@ -66,8 +66,11 @@ internal sealed class TestDatabase : IDisposable
     {
         var builder = new DbContextOptionsBuilder<AppDbContext>();
         Provider.Configure(builder);
-        return new AppDbContext(builder.Options, Provider);
+        return new AppDbContext(builder.Options, Provider, AuditKey());
     }
+
+    /// <summary>The audit key file in this database's data folder, where the web app and the command line look too.</summary>
+    public AuditKey AuditKey() => new(SafeUse.Platform.Audit.AuditKey.DefaultPath(DataDirectory));
 
     public AuditTrail Audit(TimeProvider? time = null) => new(time ?? TimeProvider.System);
 

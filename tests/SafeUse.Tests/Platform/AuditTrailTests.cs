@@ -38,10 +38,7 @@ public sealed class AuditTrailTests
         using var db = await TestDatabase.Sqlite().MigrateAsync();
         await WriteEventsAsync(db, 3);
         (await SafeUseCli.RunAsync(["audit", "verify", "--data-dir", db.DataDirectory])).ShouldBe(0);
-        await using (var ctx = db.Context())
-        {
-            await ctx.Database.ExecuteSqlRawAsync("DELETE FROM audit_event WHERE seq = 2");
-        }
+        await Tamper.SqlAsync(db, "DELETE FROM audit_event WHERE seq = 2");
 
         (await SafeUseCli.RunAsync(["audit", "verify", "--data-dir", db.DataDirectory])).ShouldBe(1);
     }
@@ -58,9 +55,9 @@ public sealed class AuditTrailTests
             (await ctx.AuditEvents.Select(e => e.Seq).ToListAsync()).ShouldBe([1, 2, 3, 4, 5]);
         }
 
+        await Tamper.SqlAsync(db, "UPDATE audit_event SET summary = 'nothing happened' WHERE seq = 3");
         await using (var ctx = db.Context())
         {
-            await ctx.Database.ExecuteSqlRawAsync("UPDATE audit_event SET summary = 'nothing happened' WHERE seq = 3");
             var edited = await AuditChain.VerifyAsync(ctx, CancellationToken.None);
             edited.Ok.ShouldBeFalse();
             edited.FirstBrokenSeq.ShouldBe(3);
@@ -69,9 +66,9 @@ public sealed class AuditTrailTests
 
         using var db2 = await TestDatabase.Create(kind).MigrateAsync();
         await WriteEventsAsync(db2, 5);
+        await Tamper.SqlAsync(db2, "DELETE FROM audit_event WHERE seq = 4");
         await using (var ctx = db2.Context())
         {
-            await ctx.Database.ExecuteSqlRawAsync("DELETE FROM audit_event WHERE seq = 4");
             var deleted = await AuditChain.VerifyAsync(ctx, CancellationToken.None);
             deleted.Ok.ShouldBeFalse();
             deleted.FirstBrokenSeq.ShouldBe(5);
@@ -79,7 +76,7 @@ public sealed class AuditTrailTests
         }
     }
 
-    private static async Task WriteEventsAsync(TestDatabase db, int count)
+    internal static async Task WriteEventsAsync(TestDatabase db, int count)
     {
         var audit = db.Audit();
         for (var i = 1; i <= count; i++)

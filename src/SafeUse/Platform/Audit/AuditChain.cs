@@ -11,7 +11,27 @@ internal static class AuditChain
     /// <summary>The hash that the first event links back to.</summary>
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public static string Compute(AuditEvent e)
+    /// <summary>
+    /// The event's hash: an HMAC-SHA256 with the audit key when the event is keyed (<see cref="AuditEvent.KeyId"/>
+    /// set), else the plain SHA-256 that events written before the key carry.
+    /// </summary>
+    public static string Compute(AuditEvent e, AuditKeyMaterial? key = null)
+    {
+        var preimage = Preimage(e);
+        if (e.KeyId is null)
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(preimage)));
+        }
+
+        if (key is null || key.Id != e.KeyId)
+        {
+            throw new AuditKeyException($"Event {e.Seq} was made with audit key {e.KeyId}, which is not the key given.");
+        }
+
+        return key.Mac(preimage);
+    }
+
+    private static string Preimage(AuditEvent e)
     {
         // Fields are joined with a unit separator and each is length-prefixed, so no two different events share a preimage.
         var sb = new StringBuilder();
@@ -28,41 +48,48 @@ internal static class AuditChain
         Add(e.Summary);
         Add(e.Before);
         Add(e.After);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        // Legacy events end here, so their hashes are unchanged; a keyed event also binds the key it names.
+        if (e.KeyId is not null)
+        {
+            Add(e.KeyId);
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>PostgreSQL keeps microseconds; hashing at that precision makes the chain verify after a round trip.</summary>
     public static DateTime TruncateToMicroseconds(DateTime t) => new(t.Ticks - (t.Ticks % 10), DateTimeKind.Utc);
 
-    public static async Task<AuditVerification> VerifyAsync(AppDbContext db, CancellationToken ct)
+    public static Task<AuditVerification> VerifyAsync(AppDbContext db, CancellationToken ct) =>
+        AuditVerifier.VerifyAsync(db, db.AuditKey, [], ct);
+}
+
+/// <summary>A saved head: event <paramref name="Seq"/> had hash <paramref name="Hash"/> when it was saved.</summary>
+internal sealed record AuditHead(long Seq, string Hash)
+{
+    public override string ToString() => $"{Seq.ToString(CultureInfo.InvariantCulture)}:{Hash}";
+
+    /// <summary>Reads <c>N:HASH</c> (also the <c>audit head</c> line <c>N:HASH TIME</c>); null when it is not one.</summary>
+    public static AuditHead? Parse(string text)
     {
-        var expectedPrev = Genesis;
-        long expectedSeq = 1;
-        long checkedCount = 0;
-        await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(ct))
+        var token = text.Trim().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var colon = token.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 1 || !long.TryParse(token.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
         {
-            if (e.Seq != expectedSeq)
-            {
-                return new(false, checkedCount, e.Seq, $"event {expectedSeq} is missing (the chain jumps from {expectedSeq - 1} to {e.Seq})");
-            }
-
-            if (e.PrevHash != expectedPrev)
-            {
-                return new(false, checkedCount, e.Seq, $"event {e.Seq} does not link to event {e.Seq - 1}: an event before it was changed or removed");
-            }
-
-            if (Compute(e) != e.Hash)
-            {
-                return new(false, checkedCount, e.Seq, $"event {e.Seq} was changed after it was written: its hash does not match its content");
-            }
-
-            expectedPrev = e.Hash;
-            expectedSeq++;
-            checkedCount++;
+            return null;
         }
 
-        return new(true, checkedCount, null, checkedCount == 0 ? "the audit trail is empty" : $"all {checkedCount} events link correctly");
+        var hash = token[(colon + 1)..].ToLowerInvariant();
+        return hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)
+            ? new AuditHead(seq, hash)
+            : null;
     }
 }
 
-internal sealed record AuditVerification(bool Ok, long Checked, long? FirstBrokenSeq, string Message);
+internal sealed record AuditVerification(bool Ok, long Checked, long? FirstBrokenSeq, string Message, IReadOnlyList<string> Problems, bool KeyMissing = false)
+{
+    public AuditVerification(bool ok, long @checked, long? firstBrokenSeq, string message)
+        : this(ok, @checked, firstBrokenSeq, message, ok ? [] : [message])
+    {
+    }
+}

@@ -16,6 +16,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.Property(e => e.EntityId).HasMaxLength(100);
         b.Property(e => e.PrevHash).HasMaxLength(64);
         b.Property(e => e.Hash).HasMaxLength(64);
+        b.Property(e => e.KeyId).HasMaxLength(16);
         b.HasIndex(e => e.At);
         b.HasIndex(e => new { e.EntityType, e.EntityId });
     }

@@ -17,4 +17,7 @@ internal sealed class AuditEvent
     public string? After { get; set; }
     public string PrevHash { get; set; } = "";
     public string Hash { get; set; } = "";
+
+    /// <summary>The audit key this event's HMAC was made with; null for an event written before the chain was keyed (plain SHA-256).</summary>
+    public string? KeyId { get; set; }
 }

@@ -11,9 +11,13 @@ using SafeUse.Platform.Outbox;
 
 namespace SafeUse.Platform.Data;
 
-internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, DatabaseProvider provider) : DbContext(options)
+internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, DatabaseProvider provider, AuditKey? auditKey = null) : DbContext(options)
 {
     public DatabaseProvider Provider => provider;
+
+    /// <summary>The key file the chain's HMACs are made with: outside the database, found by the same settings everywhere.</summary>
+    /// <remarks>Optional so that a container that never writes audit events (the outbox sender's, say) needs no key.</remarks>
+    public AuditKey AuditKey => auditKey ?? throw new InvalidOperationException("This AppDbContext was made without an AuditKey, so it cannot write or check audit events.");
 
     public DbSet<Trust> Trusts => Set<Trust>();
     public DbSet<School> Schools => Set<School>();
@@ -48,7 +52,8 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     /// <summary>
     /// Assigns audit events their place in the hash chain inside the same transaction as the change they record.
     /// The chain is serialised: SQLite transactions from Microsoft.Data.Sqlite begin IMMEDIATE (one writer), and
-    /// on PostgreSQL an advisory transaction lock is taken before the last hash is read.
+    /// on PostgreSQL an advisory transaction lock is taken before the last hash is read. Each event's hash is an
+    /// HMAC with the audit key (kept outside the database), which the first event after an upgrade makes.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -66,11 +71,13 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
                 .Select(e => new { e.Seq, e.Hash }).FirstOrDefaultAsync(cancellationToken);
             var seq = last?.Seq ?? 0;
             var prev = last?.Hash ?? AuditChain.Genesis;
+            var key = AuditKey.GetOrCreate(seq + 1);
             foreach (var e in pending)
             {
                 e.Seq = ++seq;
                 e.PrevHash = prev;
-                e.Hash = AuditChain.Compute(e);
+                e.KeyId = key.Id;
+                e.Hash = AuditChain.Compute(e, key);
                 prev = e.Hash;
             }
 
