@@ -17,10 +17,12 @@ internal static partial class MarkdownReader
 
     public static List<Block> Read(string name, string text, PolicyReadLimits limits, CancellationToken ct)
     {
+        text = text.Replace("\r\n", "\n");
+        CheckLinePrefixes(name, text, limits);
         MarkdownDocument document;
         try
         {
-            document = Markdown.Parse(text.Replace("\r\n", "\n"), Pipeline);
+            document = Markdown.Parse(text, Pipeline);
         }
         catch (ArgumentException)
         {
@@ -38,6 +40,63 @@ internal static partial class MarkdownReader
         }
 
         return blocks;
+    }
+
+    /// <summary>
+    /// "- - - - x" or "> > > x": nesting written on one line, counted before Markdig parses it (it refuses deep
+    /// nesting itself, but without saying where). Nesting built up over many lines is counted after parsing.
+    /// </summary>
+    private static void CheckLinePrefixes(string name, string text, PolicyReadLimits limits)
+    {
+        var line = 1;
+        var depth = 0;
+        var atPrefix = true;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                (line, depth, atPrefix) = (line + 1, 0, true);
+                continue;
+            }
+
+            if (!atPrefix || c is ' ' or '\t')
+            {
+                continue;
+            }
+
+            var marker = c switch
+            {
+                '>' => 1,
+                '-' or '*' or '+' when i + 1 < text.Length && text[i + 1] is ' ' or '\t' => 1,
+                _ when char.IsAsciiDigit(c) => OrderedMarker(text, i),
+                _ => 0,
+            };
+            if (marker == 0)
+            {
+                atPrefix = false;
+                continue;
+            }
+
+            if (++depth > limits.MaxMarkdownNesting)
+            {
+                throw TooDeep(name, line, limits);
+            }
+
+            i += marker - 1;
+        }
+    }
+
+    /// <summary>The length of "12. " or "3) " at <paramref name="i"/> without its space, or 0 if there is none.</summary>
+    private static int OrderedMarker(string text, int i)
+    {
+        var end = i;
+        while (end < text.Length && end - i < 9 && char.IsAsciiDigit(text[end]))
+        {
+            end++;
+        }
+
+        return end + 1 < text.Length && text[end] is '.' or ')' && text[end + 1] is ' ' or '\t' ? end + 1 - i : 0;
     }
 
     /// <summary>Lists and quotes within each other, counted without recursion so that the count itself cannot overflow the stack.</summary>

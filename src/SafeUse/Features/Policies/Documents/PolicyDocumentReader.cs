@@ -20,8 +20,8 @@ internal static class PolicyDocumentReader
             throw new PolicyImportException($"{name}: the file is password-protected, or an old Word .doc file. Remove the password and save it as .docx, then import it again.");
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(limits.MaxTime);
+        using var clock = new CancellationTokenSource(limits.MaxTime);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct, clock.Token);
         try
         {
             var extension = Path.GetExtension(name).ToLowerInvariant();
@@ -43,7 +43,7 @@ internal static class PolicyDocumentReader
             budget.Token.ThrowIfCancellationRequested();
             return document;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (clock.IsCancellationRequested)
         {
             throw new PolicyImportException($"{name}: reading the file took longer than {limits.MaxTime.TotalSeconds:0} seconds, the limit; it is too large or too complex. Split it, or save it again as a simpler document.");
         }
