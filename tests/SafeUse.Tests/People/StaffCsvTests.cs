@@ -142,6 +142,13 @@ public sealed class StaffCsvTests
     }
 
     [Fact]
+    public void Sep_and_sept_are_both_september()
+    {
+        StaffCsv.Parse("First Name,Last Name,Email,Start Date\nAnn,Lee,ann@oak.sch.uk,1 Sep 2023\nBo,Day,bo@oak.sch.uk,1 Sept 2023\n").Rows.Select(r => r.StartDate)
+            .ShouldBe([new DateOnly(2023, 9, 1), new DateOnly(2023, 9, 1)]);
+    }
+
+    [Fact]
     public void A_header_row_without_staff_is_an_error()
     {
         StaffCsv.Parse("First Name,Last Name,Email\n\n").Problems.Single().ToString().ShouldBe("line 1: The file has a header row but no staff");

@@ -366,7 +366,9 @@ internal static class StaffCsv
                     return null;
                 }
 
-                if (DateOnly.TryParseExact(text, DateFormats, CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.None, out var d))
+                // ICU's British English abbreviates September "Sept"; exports write "Sep", as the invariant culture does.
+                if (DateOnly.TryParseExact(text, DateFormats, CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.None, out var d)
+                    || DateOnly.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out d))
                 {
                     return d;
                 }
