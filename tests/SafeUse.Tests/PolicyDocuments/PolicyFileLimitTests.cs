@@ -30,7 +30,7 @@ public sealed class PolicyFileLimitTests : IAsyncLifetime
 
     private static string Repeat(string s, int n) => string.Concat(Enumerable.Repeat(s, n));
 
-    private static byte[] DocxWithBody(string body)
+    internal static byte[] DocxWithBody(string body)
     {
         var docx = PolicyDocumentReaderTests.Docx();
         var xml = Encoding.UTF8.GetString(PolicyFileFuzzTests.Part(docx, "word/document.xml"));
