@@ -19,8 +19,8 @@ internal sealed record PolicyReadLimits
     /// <summary>Parts in a Word file: a long policy with images and headers has a few dozen.</summary>
     public int MaxParts { get; init; } = 1000;
 
-    /// <summary>XML elements in one part: a 100-page policy has about 100,000 (paragraphs, runs and their properties).</summary>
-    public int MaxElements { get; init; } = 1_000_000;
+    /// <summary>XML elements in one part: a 100-page policy has 100,000 to 200,000 (paragraphs, runs and their properties); a million take 250 MB to load.</summary>
+    public int MaxElements { get; init; } = 500_000;
 
     /// <summary>XML nesting in a part: a table in a table in a table is about 25 deep; nothing real comes near 100.</summary>
     public int MaxXmlDepth { get; init; } = 100;
