@@ -193,7 +193,7 @@ internal static class StaffCsv
                 return false;
             }
 
-            if (!char.IsLetter(c) && (before > 0x7F || after > 0x7F || (char.IsLetter(before) && char.IsLetter(after) && c is not ('’' or '‘' or '–' or '-'))))
+            if (!char.IsLetter(c) && (before > 0x7F || after > 0x7F || (char.IsLetter(before) && char.IsLetter(after) && c is not ('’' or '‘' or '–'))))
             {
                 return false;
             }
