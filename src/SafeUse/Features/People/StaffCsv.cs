@@ -40,6 +40,9 @@ internal sealed record StaffRow(
     IReadOnlyList<Role> Roles,
     string? StaffGroup = null);
 
+/// <summary>A file that is not a staff list at all (binary, or in an encoding SafeUse cannot read), said in a sentence.</summary>
+internal sealed class StaffCsvException(string message) : Exception(message);
+
 internal sealed record StaffFile(IReadOnlyList<string> Headings, IReadOnlyDictionary<int, StaffField> Mapping, IReadOnlyList<StaffRow> Rows, IReadOnlyList<ImportProblem> Problems);
 
 /// <summary>Reads staff CSV files as MIS systems export them, with a column mapping that a person can correct.</summary>
@@ -103,17 +106,105 @@ internal static class StaffCsv
         return mapping;
     }
 
+    /// <summary>Older Windows tools and MIS exports save as Windows-1252 (Latin-1 differs from it in 0x80-0x9F: € ‘ ’ “ ” – —).</summary>
+    private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
+    /// <summary>
+    /// The text of a staff file, or a refusal saying why it is not one: not named .csv or .txt, binary (NUL bytes),
+    /// or text in an encoding other than UTF-8, UTF-16 (with its byte order mark) or a plausible Windows-1252.
+    /// </summary>
+    public static string Read(string fileName, byte[] content)
+    {
+        var name = Path.GetFileName(fileName);
+        if (!name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StaffCsvException($"{name} must be a CSV file. In Excel, use Save As and choose CSV UTF-8.");
+        }
+
+        if (content.Length == 0)
+        {
+            throw new StaffCsvException($"{name} is empty: it needs a heading row and at least one person.");
+        }
+
+        var text = content switch
+        {
+            [0xFF, 0xFE, ..] => Strict(new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true), content.AsSpan(2)),
+            [0xFE, 0xFF, ..] => Strict(new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true), content.AsSpan(2)),
+            _ when Array.IndexOf(content, (byte)0) >= 0 => null,
+            _ => Strict(new UTF8Encoding(false, throwOnInvalidBytes: true), content) ?? (PlausiblyWindows1252(content) ? Windows1252.GetString(content) : throw new StaffCsvException($"{name}: the file is not UTF-8 text: save it as CSV UTF-8 (in Excel, Save As and choose CSV UTF-8).")),
+        };
+        if (text is null || text.Any(c => c is '\0' or (< ' ' and not ('\t' or '\r' or '\n' or '\f' or '\u001A'))))
+        {
+            throw new StaffCsvException($"{name} must be a CSV file, but it holds binary data, as a spreadsheet or document does. In Excel, use Save As and choose CSV UTF-8.");
+        }
+
+        return text.TrimStart('\uFEFF');
+    }
+
     /// <summary>Decodes bytes as UTF-8 (with or without BOM), falling back to Windows-1252 as older MIS exports use.</summary>
-    public static string Decode(byte[] content)
+    public static string Decode(byte[] content) =>
+        (Strict(new UTF8Encoding(false, throwOnInvalidBytes: true), content) ?? Windows1252.GetString(content)).TrimStart('\uFEFF');
+
+    private static string? Strict(Encoding encoding, ReadOnlySpan<byte> content)
     {
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content).TrimStart('\uFEFF');
+            return encoding.GetString(content);
         }
         catch (DecoderFallbackException)
         {
-            return Encoding.Latin1.GetString(content);
+            return null;
         }
+    }
+
+    /// <summary>
+    /// Whether bytes that are not UTF-8 read sensibly as Windows-1252. Names in Western European languages have an
+    /// accented letter here and there between plain ones; Shift-JIS, KOI8-R and other legacy encodings read as
+    /// 1252 give bytes 1252 leaves undefined, runs of accented letters, symbols inside words, or case flipping
+    /// mid-word (KOI8's lower-case Cyrillic is 1252's upper-case accented Latin).
+    /// </summary>
+    internal static bool PlausiblyWindows1252(ReadOnlySpan<byte> content)
+    {
+        var text = Windows1252.GetString(content);
+        for (var i = 0; i < content.Length; i++)
+        {
+            var b = content[i];
+            if (b is 0x81 or 0x8D or 0x8F or 0x90 or 0x9D)
+            {
+                return false;
+            }
+
+            if (b < 0x80)
+            {
+                continue;
+            }
+
+            var c = text[i];
+            var before = i > 0 ? text[i - 1] : ' ';
+            var after = i + 1 < text.Length ? text[i + 1] : ' ';
+            var run = 1;
+            while (i + run < content.Length && content[i + run] >= 0x80)
+            {
+                run++;
+            }
+
+            if (run >= 3)
+            {
+                return false;
+            }
+
+            if (!char.IsLetter(c) && (before > 0x7F || after > 0x7F || (char.IsLetter(before) && char.IsLetter(after) && c is not ('’' or '‘' or '–'))))
+            {
+                return false;
+            }
+
+            if (char.IsLetter(c) && ((char.IsUpper(c) && char.IsLower(before)) || (char.IsLower(c) && char.IsUpper(before) && before > 0x7F)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static StaffFile Parse(string text, IReadOnlyDictionary<int, StaffField>? mapping = null)
@@ -141,6 +232,12 @@ internal static class StaffCsv
         if (records.Count == 0)
         {
             return new([], new Dictionary<int, StaffField>(), [], [new(1, null, "The file is empty: it needs a heading row and at least one person")]);
+        }
+
+        if (records.Count == 1)
+        {
+            // Imported as it stands, a list of no one would mark every current member of staff as a leaver.
+            return new(records[0].Cells.Select(h => h.Trim()).ToList(), new Dictionary<int, StaffField>(), [], [new(records[0].Line, null, "The file has a header row but no staff")]);
         }
 
         var headings = records[0].Cells.Select(h => h.Trim()).ToList();
@@ -269,7 +366,9 @@ internal static class StaffCsv
                     return null;
                 }
 
-                if (DateOnly.TryParseExact(text, DateFormats, CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.None, out var d))
+                // ICU's British English abbreviates September "Sept"; exports write "Sep", as the invariant culture does.
+                if (DateOnly.TryParseExact(text, DateFormats, CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.None, out var d)
+                    || DateOnly.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out d))
                 {
                     return d;
                 }

@@ -11,8 +11,9 @@ namespace SafeUse.Features.Policies;
 
 /// <summary>A new draft of an existing policy from a file: read, preview with what changed, then create.</summary>
 [Authorize(Policy = PolicyAccess.Managers)]
-[RequestSizeLimit(PolicyDocumentReader.MaxBytes + 256 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = PolicyDocumentReader.MaxBytes + 256 * 1024)]
+[PolicyUploadLimit]
+[RequestSizeLimit(PolicyUpload.MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = PolicyUpload.MaxRequestBytes)]
 internal sealed class ImportModel(AppDbContext db, CurrentUser current, PolicyAuthoring authoring) : PageModel
 {
     public Policy Policy { get; private set; } = null!;
@@ -23,7 +24,16 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, PolicyAu
     [BindProperty] public string? Markdown { get; set; }
     [BindProperty] public string? Declaration { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        PolicyUpload.ShowRefusedRequest(Request, ModelState, nameof(Upload));
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostReadAsync(long id, CancellationToken ct)
     {

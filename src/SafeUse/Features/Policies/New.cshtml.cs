@@ -11,8 +11,9 @@ using SafeUse.Platform.Data;
 namespace SafeUse.Features.Policies;
 
 [Authorize(Policy = PolicyAccess.Managers)]
-[RequestSizeLimit(PolicyDocumentReader.MaxBytes + 256 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = PolicyDocumentReader.MaxBytes + 256 * 1024)]
+[PolicyUploadLimit]
+[RequestSizeLimit(PolicyUpload.MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = PolicyUpload.MaxRequestBytes)]
 internal sealed class NewModel(AppDbContext db, CurrentUser current, PolicyAuthoring authoring, TimeProvider time) : PageModel
 {
     [BindProperty]
@@ -57,7 +58,11 @@ internal sealed class NewModel(AppDbContext db, CurrentUser current, PolicyAutho
         return Page();
     }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        PolicyUpload.ShowRefusedRequest(Request, ModelState, nameof(Upload));
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

@@ -29,13 +29,24 @@ internal static class ImportCommand
                 throw new CliException($"{path.Name}: the file is {path.Length / 1024 / 1024} MB; the limit is {StaffCsv.MaxBytes / 1024 / 1024} MB");
             }
 
+            // The file is checked before the database is opened: a file that is not a staff list says so and writes nothing.
+            string text;
+            try
+            {
+                text = StaffCsv.Read(path.Name, await File.ReadAllBytesAsync(path.FullName, ct));
+            }
+            catch (StaffCsvException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+
             using var host = await SafeUseCli.BuildHostAsync(parse, ct);
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var key = parse.GetValue(school)!.Trim();
             var target = await db.Schools.FirstOrDefaultAsync(s => s.Urn == key || s.Name == key, ct)
                 ?? throw new CliException($"--school: no school has the name or URN \"{key}\". Schools: {string.Join(", ", await db.Schools.Select(s => s.Name + (s.Urn == null ? "" : " (" + s.Urn + ")")).ToListAsync(ct))}");
-            var parsed = StaffCsv.Parse(StaffCsv.Decode(await File.ReadAllBytesAsync(path.FullName, ct)));
+            var parsed = StaffCsv.Parse(text);
             var importer = scope.ServiceProvider.GetRequiredService<StaffImporter>();
             var plan = await importer.PlanAsync(target, parsed, ct);
             if (!plan.IsValid)

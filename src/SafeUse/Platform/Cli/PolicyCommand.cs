@@ -28,7 +28,8 @@ internal static class PolicyCommand
             PolicyDocument doc;
             try
             {
-                doc = PolicyDocumentReader.Read(path.Name, await File.ReadAllBytesAsync(path.FullName, ct));
+                PolicyDocumentReader.CheckSize(path.Name, path.Length);
+                doc = PolicyDocumentReader.Read(path.Name, await File.ReadAllBytesAsync(path.FullName, ct), ct: ct);
             }
             catch (PolicyImportException ex)
             {

@@ -1,6 +1,7 @@
 using System.IO.Packaging;
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using W = DocumentFormat.OpenXml.Wordprocessing;
@@ -10,27 +11,47 @@ namespace SafeUse.Features.Policies.Documents;
 /// <summary>Word (.docx): Title and Heading styles become the title and sections, numbered or bulleted paragraphs clauses, tables tables.</summary>
 internal static partial class WordReader
 {
-    public static List<Block> Read(string fileName, byte[] content)
+    public static List<Block> Read(string fileName, byte[] content, PolicyReadLimits limits, CancellationToken ct)
     {
         using var stream = new MemoryStream(content, writable: false);
         WordprocessingDocument document;
         try
         {
-            document = WordprocessingDocument.Open(stream, false);
+            WordPackageCheck.Check(fileName, content, limits, ct);
+            // The check has measured every part; the SDK's own limit is a second guard on the one it loads whole.
+            document = WordprocessingDocument.Open(stream, false, new OpenSettings { MaxCharactersInPart = limits.MaxPartBytes });
         }
-        catch (Exception ex) when (ex is OpenXmlPackageException or FileFormatException or InvalidDataException or IOException)
+        catch (Exception ex) when (ex is OpenXmlPackageException or FileFormatException or InvalidDataException or IOException or XmlException or InvalidOperationException or ArgumentException)
         {
             throw new PolicyImportException($"{fileName}: this is not a Word document SafeUse can read (it may be damaged). Open it in Word and save it again as .docx.");
         }
 
         using (document)
         {
-            var body = document.MainDocumentPart?.Document?.Body
-                ?? throw new PolicyImportException($"{fileName}: the Word document has no body text.");
+            W.Body? body;
+            try
+            {
+                body = document.MainDocumentPart?.Document?.Body;
+            }
+            catch (XmlException ex)
+            {
+                throw new PolicyImportException($"{fileName}: the Word file is damaged (word/document.xml, line {ex.LineNumber}, column {ex.LinePosition}). Open it in Word and save it again as .docx.");
+            }
+            catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or IOException or InvalidOperationException)
+            {
+                throw new PolicyImportException($"{fileName}: the Word file is damaged ({ex.Message}). Open it in Word and save it again as .docx.");
+            }
+
+            if (body is null)
+            {
+                throw new PolicyImportException($"{fileName}: the Word document has no body text.");
+            }
+
             var blocks = new List<Block>();
             var index = 0;
             foreach (var element in body.ChildElements)
             {
+                ct.ThrowIfCancellationRequested();
                 index++;
                 switch (element)
                 {
@@ -77,13 +98,18 @@ internal static partial class WordReader
         var numbering = p.ParagraphProperties?.NumberingProperties;
         if (numbering is not null || style.Contains("List", StringComparison.OrdinalIgnoreCase))
         {
-            var level = (numbering?.NumberingLevelReference?.Val?.Value ?? 0) + 1;
-            return new ItemBlock(index, level, text);
+            return new ItemBlock(index, ListLevel(numbering) + 1, text);
         }
 
         var cells = text.Split('\t').Select(c => c.Trim()).Where(c => c.Length > 0).ToList();
         return cells.Count >= 2 ? new TableRowBlock(index, cells) : new ParagraphBlock(index, text);
     }
+
+    /// <summary>Word's list levels are 0 to 8; a damaged file may say anything, or something that is not a number.</summary>
+    private static int ListLevel(W.NumberingProperties? numbering) =>
+        int.TryParse(numbering?.NumberingLevelReference?.Val?.InnerText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var level)
+            ? Math.Clamp(level, 0, 8)
+            : 0;
 
     private static string TextOf(W.Paragraph p)
     {
