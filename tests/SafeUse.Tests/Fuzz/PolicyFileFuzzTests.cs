@@ -6,6 +6,8 @@ using Shouldly;
 using Xunit;
 using Xunit.Abstractions;
 
+using SafeUse.Tests.Infrastructure;
+
 namespace SafeUse.Tests.Fuzz;
 
 /// <summary>

@@ -7,13 +7,13 @@ using Xunit;
 namespace SafeUse.Tests.Security;
 
 /// <summary>The command line refuses what it does not understand instead of starting a server.</summary>
-[Collection("Console")]
+[Collection(ConsoleCollection.Name)]
 public sealed class CommandLineTests
 {
     [Fact]
     public async Task An_unknown_command_is_an_error_that_names_it_and_lists_the_commands()
     {
-        var (exit, error) = await Cli.RunAsync("incidents", "export");
+        var (exit, error) = await CapturedCli.RunPairAsync("incidents", "export");
         exit.ShouldBe(2);
         error.ShouldContain("\"incidents\" is not a safeuse command");
         error.ShouldContain("serve, db, admin, import");
@@ -26,7 +26,7 @@ public sealed class CommandLineTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var dir = Path.Combine(Path.GetTempPath(), "safeuse-tests", Guid.NewGuid().ToString("n"));
-        var (exit, error) = await Cli.RunAsync("serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dir);
+        var (exit, error) = await CapturedCli.RunPairAsync("serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dir);
         exit.ShouldBe(2);
         error.ShouldContain($"http://127.0.0.1:{port} is already in use by another program");
         error.ShouldNotContain("   at ");

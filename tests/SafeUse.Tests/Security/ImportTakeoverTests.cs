@@ -10,7 +10,7 @@ using Xunit;
 namespace SafeUse.Tests.Security;
 
 /// <summary>A school administrator's staff import may change only the people of the schools they administer.</summary>
-[Collection("Console")]
+[Collection(ConsoleCollection.Name)]
 public sealed class ImportTakeoverTests
 {
     private const string Heading = "First Name,Last Name,Work Email,Staff Code\n";
@@ -145,7 +145,7 @@ public sealed class ImportTakeoverTests
 
         var file = Path.Combine(db.DataDirectory, "clash.csv");
         await File.WriteAllTextAsync(file, csv);
-        var (exit, error) = await Cli.RunAsync("import", "staff", file, "--school", "Alder School", "--database-provider", kind.ToString(), "--connection-string", db.ConnectionString, "--data-dir", db.DataDirectory);
+        var (exit, error) = await CapturedCli.RunPairAsync("import", "staff", file, "--school", "Alder School", "--database-provider", kind.ToString(), "--connection-string", db.ConnectionString, "--data-dir", db.DataDirectory);
         exit.ShouldBe(2);
         error.ShouldContain("line 2, column \"Work Email\"");
         (await ReloadAsync(db, w.StaffA.Id)).Email.ShouldBe(w.StaffA.Email);

@@ -40,10 +40,6 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, TimeProv
         {
             ModelState.AddModelError("Upload", $"{Upload.FileName} is larger than {StaffCsv.MaxBytes / 1024 / 1024} MB");
         }
-        else if (!Upload.FileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !Upload.FileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
-        {
-            ModelState.AddModelError("Upload", $"{Upload.FileName} must be a CSV file. In Excel, use Save As and choose CSV UTF-8.");
-        }
 
         if (!ModelState.IsValid)
         {
@@ -52,10 +48,15 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, TimeProv
 
         using var buffer = new MemoryStream();
         await Upload!.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
-        if (Array.IndexOf(bytes, (byte)0) >= 0)
+        string text;
+        try
         {
-            ModelState.AddModelError("Upload", $"{Upload.FileName} is not a text file. Export the staff list as CSV.");
+            // The same checks as the command line: a CSV or text file, not binary, UTF-8/UTF-16 or plausible Windows-1252.
+            text = StaffCsv.Read(Upload.FileName, buffer.ToArray());
+        }
+        catch (StaffCsvException ex)
+        {
+            ModelState.AddModelError("Upload", ex.Message);
             return Page();
         }
 
@@ -64,7 +65,7 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, TimeProv
         {
             SchoolId = school!.Id,
             FileName = Path.GetFileName(Upload.FileName),
-            Content = StaffCsv.Decode(bytes),
+            Content = text,
             CreatedByPersonId = me.Id,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };

@@ -44,7 +44,9 @@ internal static class ImportCommand
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var key = parse.GetValue(school)!.Trim();
-            var target = await db.Schools.FirstOrDefaultAsync(s => s.Urn == key || s.Name == key, ct)
+            // Names are matched without regard to case, as a person types them ("test primary" for "Test Primary").
+            var lowered = key.ToLowerInvariant();
+            var target = await db.Schools.FirstOrDefaultAsync(s => s.Urn == key || s.Name.ToLower() == lowered, ct)
                 ?? throw new CliException($"--school: no school has the name or URN \"{key}\". Schools: {string.Join(", ", await db.Schools.Select(s => s.Name + (s.Urn == null ? "" : " (" + s.Urn + ")")).ToListAsync(ct))}");
             var parsed = StaffCsv.Parse(text);
             var importer = scope.ServiceProvider.GetRequiredService<StaffImporter>();

@@ -1,7 +1,9 @@
 using SafeUse.Platform.Cli;
 using Xunit;
 
-namespace SafeUse.Tests.Fuzz;
+using SafeUse.Tests.Infrastructure;
+
+namespace SafeUse.Tests.Infrastructure;
 
 /// <summary>Tests that read what the command line prints swap the process's console, so they never run alongside each other.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -20,6 +22,13 @@ internal static class CapturedCli
             || Error.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase) || Out.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase);
 
         public override string ToString() => $"exit {ExitCode}\nstdout: {Out}\nstderr: {Error}";
+    }
+
+    /// <summary>The exit code and what was written to standard error.</summary>
+    public static async Task<(int Exit, string Error)> RunPairAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        return (result.ExitCode, result.Error);
     }
 
     public static async Task<Result> RunAsync(params string[] args)
