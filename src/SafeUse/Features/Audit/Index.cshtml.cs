@@ -10,7 +10,8 @@ using SafeUse.Platform.Data;
 namespace SafeUse.Features.Audit;
 
 /// <summary>
-/// Trust-wide administrators, executive leaders and DPOs see every event; a Head sees the events of their own schools.
+/// Trust-wide administrators, executive leaders and DPOs see every event; a Head sees the events of their own schools
+/// and of the people in them.
 /// </summary>
 [Authorize(Policy = AccessPolicies.AuditReaders)]
 internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageModel
@@ -23,11 +24,18 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageMod
     [BindProperty(SupportsGet = true)]
     public string? Actor { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true, Name = "from")]
+    public string? FromText { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public DateOnly? To { get; set; }
+    [BindProperty(SupportsGet = true, Name = "to")]
+    public string? ToText { get; set; }
+
+    public DateOnly? From { get; private set; }
+
+    public DateOnly? To { get; private set; }
+
+    /// <summary>The actions recorded in the reader's scope, for the action filter's list.</summary>
+    public List<string> Actions { get; private set; } = [];
 
     [BindProperty(SupportsGet = true)]
     public long? Before { get; set; }
@@ -37,10 +45,50 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageMod
 
     public string OlderLink => $"/audit?action={Uri.EscapeDataString(Action ?? "")}&actor={Uri.EscapeDataString(Actor ?? "")}&from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}&before={Events.LastOrDefault()?.Seq}";
 
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "d/M/yyyy", "d M yyyy", "d MMMM yyyy", "d MMM yyyy"];
+
+    private DateOnly? ParseDate(string? text, string field, string label)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text.Trim(), DateFormats, System.Globalization.CultureInfo.GetCultureInfo("en-GB"), System.Globalization.DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        ModelState.AddModelError(field, $"{label}: \"{text}\" is not a date: write it like 2026-09-01 or 1/9/2026");
+        return null;
+    }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var scope = await current.ScopeAsync(AccessPolicies.AuditReaderRoles, ct);
-        var query = db.AuditEvents.AsNoTracking().Where(e => scope.AllSchools || (e.SchoolId != null && scope.SchoolIds.Contains(e.SchoolId.Value)));
+        // A Head reads their schools' events: those recorded against a school, and those with no school that were
+        // done by, or concern, someone who belongs to one of their schools (signing, questions, sign-in, a role given).
+        var ids = scope.SchoolIds.ToList();
+        var all = scope.AllSchools;
+        var query = db.AuditEvents.AsNoTracking().Where(e => all
+            || (e.SchoolId != null && ids.Contains(e.SchoolId.Value))
+            || (e.SchoolId == null && e.ActorPersonId != null && db.PersonSchools.Any(ps => ps.PersonId == e.ActorPersonId && ids.Contains(ps.SchoolId)))
+            || (e.SchoolId == null && e.EntityType == "person" && db.PersonSchools.Any(ps => ps.PersonId.ToString() == e.EntityId && ids.Contains(ps.SchoolId))));
+        Actions = await query.Select(e => e.Action).Distinct().OrderBy(a => a).ToListAsync(ct);
+
+        // A filter that cannot be read is said so, and nothing is shown, rather than quietly showing everything.
+        From = ParseDate(FromText, "from", "From");
+        To = ParseDate(ToText, "to", "To");
+        if (From is { } start && To is { } end && end < start)
+        {
+            ModelState.AddModelError("to", "To must be the same as or after From");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return;
+        }
+
         if (!string.IsNullOrWhiteSpace(Action))
         {
             query = query.Where(e => EF.Functions.Like(e.Action, DatabaseProvider.LikePattern(Action), "\\"));
