@@ -38,7 +38,7 @@ public sealed class SignOffClockTests
     {
         using var db = TestDatabase.Create(kind);
         var world = await SignOffWorld.CreateAsync(db, time);
-        var (_, draft) = await world.PolicyAsync(scope: PolicyScope.Schools, only: world.A);
+        var (policyId, draft) = await world.PolicyAsync(scope: PolicyScope.Schools, only: world.A);
         await world.PublishAsync(draft);
         var requestEmails = (await EmailsAsync(db)).Count;
 
@@ -67,11 +67,14 @@ public sealed class SignOffClockTests
         var sent = (await EmailsAsync(db)).Skip(before).ToList();
         sent.Where(e => e.Subject.StartsWith("Reminder")).Select(e => e.To).ShouldNotContain("ann.lee@test.sch.uk");
         var toManager = sent.Single(e => e.To == "mo.manager@test.sch.uk" && e.Subject.StartsWith("Staff who"));
-        toManager.Body.ShouldContain("Ben Day: Staff Acceptable Use Policy");
-        toManager.Body.ShouldNotContain("Ann Lee");
+        // Counts and a link to the register, never names: Ben is Mo's only overdue report (Ann signed).
+        toManager.Body.ShouldContain("Staff Acceptable Use Policy: 1 person has not signed");
+        toManager.Body.ShouldContain($"/policies/{policyId}/register?status=Overdue");
+        toManager.Body.ShouldNotContain("Ben");
         var toHead = sent.Single(e => e.To == "hana.head@test.sch.uk" && e.Subject.StartsWith("Staff who"));
-        toHead.Body.ShouldContain("Lee Lead");
-        toHead.Body.ShouldNotContain("Hana Head");
+        // Without a line manager: Lee Lead and Mo Manager (Hana's own request goes to an executive leader, and there is none).
+        toHead.Body.ShouldContain("Staff Acceptable Use Policy: 2 people have not signed");
+        toHead.Body.ShouldNotContain("Lee");
         (await world.RunClockAsync()).Escalations.ShouldBe(0);
 
         // A week after the due date the Head hears about everyone still outstanding, in one email; the Head's own
@@ -81,8 +84,9 @@ public sealed class SignOffClockTests
         (await world.RunClockAsync()).Escalations.ShouldBe(1);
         var weekLater = (await EmailsAsync(db)).Skip(before).Single();
         weekLater.To.ShouldBe("hana.head@test.sch.uk");
-        weekLater.Body.ShouldContain("Ben Day");
-        weekLater.Body.ShouldContain("Mo Manager");
+        // Everyone still outstanding but Hana herself: Lee, Mo and Ben.
+        weekLater.Body.ShouldContain("Staff Acceptable Use Policy: 3 people have not signed");
+        weekLater.Body.ShouldNotContain("Ben");
         (await world.RunClockAsync()).Escalations.ShouldBe(0);
     }
 

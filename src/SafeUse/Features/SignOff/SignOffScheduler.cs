@@ -176,7 +176,9 @@ internal sealed class SignOffScheduler(AppDbContext db, SignOffService signOff, 
         var managerIds = due.Where(d => d.Recipient == ReminderRecipient.LineManager && d.ManagerId is not null).Select(d => d.ManagerId!.Value).Distinct().ToList();
         var managers = await db.People.AsNoTracking().Where(p => managerIds.Contains(p.Id) && !p.IsLeaver && p.Email != null).ToDictionaryAsync(p => p.Id, p => p.Email!, ct);
         var heads = await HeadsAsync(due.Where(d => d.Recipient == ReminderRecipient.Head || (d.Recipient == ReminderRecipient.LineManager && (d.ManagerId is null || !managers.ContainsKey(d.ManagerId.Value)))).Select(d => d.PersonId).Distinct().ToList(), ct);
-        var digests = new Dictionary<string, List<string>>();
+        // Email bodies carry no personal data: a digest says how many people have not signed each policy, and the
+        // register it links to (behind sign-in, scoped to the reader) says who.
+        var digests = new Dictionary<string, List<(long PolicyId, string Title, long PersonId, DateOnly DueOn)>>();
         foreach (var d in due.Where(d => d.Recipient != ReminderRecipient.Person))
         {
             var recipients = d.Recipient == ReminderRecipient.LineManager && d.ManagerId is { } m && managers.TryGetValue(m, out var managerEmail)
@@ -189,15 +191,20 @@ internal sealed class SignOffScheduler(AppDbContext db, SignOffService signOff, 
                     digests[to] = list = [];
                 }
 
-                list.Add($"- {d.Name}: {d.Title}, due {d.DueOn:d MMMM yyyy}");
+                list.Add((d.PolicyId, d.Title, d.PersonId, d.DueOn));
             }
         }
 
-        foreach (var (to, lines) in digests)
+        foreach (var (to, entries) in digests)
         {
+            var lines = entries.GroupBy(e => (e.PolicyId, e.Title)).OrderBy(g => g.Key.Title).Select(g =>
+            {
+                var people = g.Select(e => e.PersonId).Distinct().Count();
+                return $"- {g.Key.Title}: {people} {(people == 1 ? "person has" : "people have")} not signed (due by {g.Min(e => e.DueOn):d MMMM yyyy}). Who: {link}/policies/{g.Key.PolicyId}/register?status=Overdue";
+            });
             outbox.Enqueue(db, to, "Staff who have not yet signed policies",
-                new StringBuilder("These members of staff have not signed policies that are now due. Please remind them, or help them sign in person at school.\n\n")
-                    .AppendJoin('\n', lines.Distinct()).Append($"\n\nSee the register: {link}/policies").ToString());
+                new StringBuilder("Members of staff you look after have not signed policies that are now due. Please remind them, or help them sign in person at school.\n\n")
+                    .AppendJoin('\n', lines).ToString());
         }
 
         foreach (var d in due)
