@@ -90,7 +90,7 @@ public sealed class DemoTrustTests
         var builder = new DbContextOptionsBuilder<AppDbContext>();
         db.Provider.Configure(builder);
         builder.AddInterceptors(interceptor);
-        return new AppDbContext(builder.Options, db.Provider);
+        return new AppDbContext(builder.Options, db.Provider, db.AuditKey());
     }
 
     private static DemoTrust Demo(TestDatabase db, AppDbContext ctx)
