@@ -32,6 +32,7 @@ internal static class ServeCommand
             }
 
             var app = SafeUseHost.BuildWeb(parse.UnmatchedTokens.ToArray(), overrides);
+            await CheckDatabaseAsync(app, ct);
             try
             {
                 await app.RunAsync(ct);
@@ -44,6 +45,34 @@ internal static class ServeCommand
             return 0;
         }));
         return serve;
+    }
+
+    /// <summary>
+    /// A PostgreSQL database is migrated by `safeuse db migrate` (or MigrateOnStart): one that lacks scripts, or that
+    /// cannot be reached, is one clear line before the server starts, not a failed start in the log.
+    /// </summary>
+    private static async Task CheckDatabaseAsync(WebApplication app, CancellationToken ct)
+    {
+        var provider = app.Services.GetRequiredService<Data.DatabaseProvider>();
+        if (provider.Kind != Data.DatabaseProviderKind.Postgres || app.Configuration.GetValue<bool>("Database:MigrateOnStart"))
+        {
+            return;
+        }
+
+        IReadOnlyList<string> pending;
+        try
+        {
+            pending = (await app.Services.GetRequiredService<Data.MigrationRunner>().MigrateAsync(dryRun: true, ct)).Pending;
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw new CliException($"cannot open the PostgreSQL database: {ex.Message}. Check --connection-string (or SAFEUSE_Database__ConnectionString).");
+        }
+
+        if (pending.Count > 0)
+        {
+            throw new CliException($"the database lacks {pending.Count} of SafeUse's scripts (first {pending[0]}): run `safeuse db migrate` with the same database options, or set SAFEUSE_Database__MigrateOnStart=true.");
+        }
     }
 
     /// <summary>The first of the addresses (IP literals and localhost) that another program is listening on, or null.</summary>
