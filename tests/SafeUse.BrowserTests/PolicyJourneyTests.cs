@@ -47,7 +47,7 @@ public sealed partial class PolicyJourneyTests
         await page.GotoAsync(server.BaseUrl + "/people/import");
         await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "staff.csv", MimeType = "text/csv", Buffer = "First Name,Last Name,Work Email\nLayla,Hussain,layla@brook.sch.uk\n"u8.ToArray() });
         await Click("Upload and check");
-        await Click("Import 1 people");
+        await Click("Import 1 person");
 
         // The administrator adds the policy and publishes it.
         await page.GotoAsync(server.BaseUrl + "/policies");
