@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using SafeUse.Features.Demo;
 using SafeUse.Features.People;
 using SafeUse.Features.Policies;
@@ -73,12 +72,7 @@ internal static class SafeUseHost
             o.Events.OnValidatePrincipal = EdgeProtection.ValidateSessionAsync;
         });
         builder.Services.AddSafeUseAuthorization();
-        var dataDirectory = builder.Configuration["Database:DataDirectory"] ?? "safeuse-data";
-        // The key ring signs every session cookie: its folder is the owner's alone, like the database's.
-        var keys = Path.Combine(Path.GetFullPath(dataDirectory), "keys");
-        DatabaseOptions.CreateOwnerOnlyFolder(keys);
-
-        builder.Services.AddDataProtection().SetApplicationName("SafeUse").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        var keyFolder = builder.AddKeyRing(builder.Configuration["Database:DataDirectory"] ?? "safeuse-data");
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features")
             .AddMvcOptions(o => o.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()));
         builder.Services.AddRouting(o => o.LowercaseUrls = true);
@@ -86,6 +80,7 @@ internal static class SafeUseHost
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();
+        app.ReportKeyRing(keyFolder);
         app.UseEdgeProtection();
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error/{0}");

@@ -22,13 +22,18 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<D
             await using var scope = services.CreateAsyncScope();
             var demo = scope.ServiceProvider.GetRequiredService<DemoTrust>();
             var created = await demo.CreateIfEmptyAsync(cancellationToken);
-            Console.WriteLine(created is null
-                ? "Demo: the database already holds a trust, so no demo data was added."
-                : $"""
-                  Demo trust ready. Sign in with:
-                    administrator: {created.AdminEmail} / {created.Password}
-                    member of staff: {created.StaffEmail} / {created.Password}
-                  """);
+            if (created is null)
+            {
+                Console.WriteLine("Demo: the database already holds a trust, so no demo data was added.");
+            }
+            else
+            {
+                Console.WriteLine($"Demo trust ready. Every account below has the password {created.Password}");
+                foreach (var p in created.Personas)
+                {
+                    Console.WriteLine($"  {p.Does,-38} {p.Name} ({p.School}): {p.Email}");
+                }
+            }
         }
     }
 

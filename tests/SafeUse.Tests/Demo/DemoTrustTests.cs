@@ -52,6 +52,59 @@ public sealed class DemoTrustTests
         await scope.ServiceProvider.GetRequiredService<SignOffScheduler>().RunOnceAsync(CancellationToken.None);
     }
 
+    [Fact]
+    internal async Task The_console_and_the_README_list_the_same_demo_personas_one_for_each_role()
+    {
+        using var db = TestDatabase.Create(DatabaseProviderKind.Sqlite);
+        await using var app = new AppFactory(db, settings: new Dictionary<string, string?> { ["SafeUse:RunScheduler"] = "false" });
+        _ = app.Server;
+        await using var scope = app.Services.CreateAsyncScope();
+        var created = (await scope.ServiceProvider.GetRequiredService<DemoTrust>().CreateIfEmptyAsync(CancellationToken.None)).ShouldNotBeNull();
+
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "SafeUse.slnx"))) root = root.Parent!;
+        var readme = await File.ReadAllTextAsync(Path.Combine(root.FullName, "README.md"));
+        created.Personas.Count.ShouldBe(10);
+        foreach (var p in created.Personas)
+        {
+            readme.ShouldContain($"| {p.Does} | {p.Name} | {p.School} | `{p.Email}` |");
+            (await browserSignIn(p.Email)).ShouldBe(true, p.Email);
+        }
+
+        readme.ShouldContain($"`{created.Password}`");
+
+        async Task<bool> browserSignIn(string email) => (await app.Browse().SignInAsync(email, created.Password)).Heading.StartsWith("Hello", StringComparison.Ordinal);
+    }
+
+    [Theory, BothDatabases]
+    internal async Task In_the_demo_a_visitor_reads_an_emailed_sign_in_link_in_the_outbox_and_outside_it_nobody_can(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        foreach (var demo in new[] { true, false })
+        {
+            // The same trust, started once as a demo and once as a real trust would be.
+            await using var app = demo ? DemoApp(db) : new AppFactory(db, settings: new Dictionary<string, string?> { ["SafeUse:RunScheduler"] = "false" });
+            var visitor = app.Browse();
+            var staffEmail = "poppy.thompson@" + DemoTrust.Domain;
+            await visitor.SubmitAsync(await visitor.GetAsync("/account/email-link"), new Dictionary<string, string> { ["Input.Email"] = staffEmail });
+            await visitor.SignInAsync(AdminEmail, DemoTrust.Password);
+            var outbox = await visitor.GetAsync("/outbox");
+            var link = System.Text.RegularExpressions.Regex.Match(outbox.Text, @"https?://\S+/account/link\?token=[\w-]+");
+            if (!demo)
+            {
+                link.Success.ShouldBeFalse();
+                outbox.Text.ShouldContain("This email holds a sign-in link, so it is not shown.");
+                continue;
+            }
+
+            link.Success.ShouldBeTrue(outbox.Text);
+            outbox.Text.ShouldContain("This is a demo, so emails holding sign-in links are shown too");
+            var confirm = await visitor.GetAsync(new Uri(link.Value).PathAndQuery);
+            var home = await visitor.SubmitAsync(confirm, new Dictionary<string, string>());
+            home.Heading.ShouldBe("Hello, Poppy");
+        }
+    }
+
     [Theory, BothDatabases]
     internal async Task A_demo_that_fails_part_way_leaves_nothing_and_the_next_start_fills_it(DatabaseProviderKind kind)
     {

@@ -9,7 +9,10 @@ using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Demo;
 
-internal sealed record DemoCredentials(string AdminEmail, string StaffEmail, string Password);
+/// <summary>Someone to sign in as in the demo: what they do there and the address to use (every demo account shares the password).</summary>
+internal sealed record DemoPersona(string Does, string Name, string School, string Email);
+
+internal sealed record DemoCredentials(IReadOnlyList<DemoPersona> Personas, string Password);
 
 internal static class DemoRegistration
 {
@@ -171,7 +174,39 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         await AddModelPolicyAsync(trust, admin, random, ct);
         var staff = await db.People.Where(p => p.JobTitle == "Class Teacher" && !p.IsLeaver).OrderBy(p => p.Id).FirstAsync(ct);
         await tx.CommitAsync(ct);
-        return new DemoCredentials(admin.Email!, staff.Email!, Password);
+        return new DemoCredentials(await PersonasAsync(admin, staff, ct), Password);
+    }
+
+    /// <summary>One person for each way of using SafeUse, as the console and README list them.</summary>
+    private async Task<IReadOnlyList<DemoPersona>> PersonasAsync(Person admin, Person staff, CancellationToken ct)
+    {
+        var schools = await db.Schools.ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        async Task<DemoPersona> OneAsync(string does, Role role, Func<Person, bool>? also = null)
+        {
+            var holders = await db.People.Include(p => p.Roles).Include(p => p.Schools)
+                .Where(p => !p.IsLeaver && p.Roles.Any(r => r.Role == role)).OrderBy(p => p.Id).ToListAsync(ct);
+            var p = holders.First(h => also?.Invoke(h) ?? true);
+            return Persona(does, p);
+        }
+
+        DemoPersona Persona(string does, Person p) =>
+            new(does, p.FullName, p.Schools.Count == 0 ? "the trust" : string.Join(", ", p.Schools.Select(s => schools[s.SchoolId])), p.Email!);
+
+        await db.Entry(admin).Collection(p => p.Schools).LoadAsync(ct);
+        await db.Entry(staff).Collection(p => p.Schools).LoadAsync(ct);
+        return
+        [
+            Persona("Trust administrator and IT Director", admin),
+            await OneAsync("Chief executive (trust-wide view)", Role.ExecutiveLeader),
+            await OneAsync("Data protection officer", Role.Dpo),
+            await OneAsync("Headteacher and DSL", Role.Head, p => p.Roles.Any(r => r.Role == Role.Dsl)),
+            await OneAsync("Principal", Role.Head, p => p.Roles.All(r => r.Role != Role.Dsl)),
+            await OneAsync("Designated safeguarding lead", Role.Dsl, p => p.Roles.All(r => r.Role != Role.Head)),
+            await OneAsync("Digital lead (online safety)", Role.OnlineSafetyLead),
+            await OneAsync("Line manager", Role.LineManager),
+            await OneAsync("Governor", Role.Governor),
+            Persona("Member of staff", staff),
+        ];
     }
 
     /// <summary>

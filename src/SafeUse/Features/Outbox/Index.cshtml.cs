@@ -10,8 +10,14 @@ using SafeUse.Platform.Outbox;
 namespace SafeUse.Features.Outbox;
 
 [Authorize(Policy = AccessPolicies.Administrators)]
-internal sealed class IndexModel(AppDbContext db, CurrentUser current, IOptions<SmtpOptions> smtp) : PageModel
+internal sealed class IndexModel(AppDbContext db, CurrentUser current, IOptions<SmtpOptions> smtp, IConfiguration configuration) : PageModel
 {
+    /// <summary>
+    /// A demo without SMTP shows sign-in link emails so a visitor can try emailed links; never outside demo mode, and
+    /// never once SMTP delivers (the links then reach their owners, and an administrator must not be able to use them).
+    /// </summary>
+    public bool ShowSignInLinks => !smtp.Value.Enabled && configuration.GetValue<bool>("Demo") && configuration.GetValue("Demo:ShowSignInLinks", true);
+
     [BindProperty(SupportsGet = true)]
     public OutboxStatus? Status { get; set; }
 

@@ -86,6 +86,43 @@ internal static class StaffCsv
         _ => field.ToString(),
     };
 
+    /// <summary>The name a field goes by on the command line (<c>--column given-name=Known As</c>).</summary>
+    public static string Slug(this StaffField field) =>
+        string.Concat(field.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    /// <summary>
+    /// The detected mapping with a person's corrections applied: each <c>FIELD=HEADING</c> maps that heading (compared
+    /// without case) to that field, replacing whatever either was mapped to. A correction that names no field or no
+    /// heading of this file is an error saying which, and what the choices are.
+    /// </summary>
+    public static IReadOnlyDictionary<int, StaffField> WithCorrections(IReadOnlyList<string> headings, IEnumerable<string> corrections)
+    {
+        var mapping = new Dictionary<int, StaffField>(DetectMapping(headings));
+        foreach (var correction in corrections)
+        {
+            var eq = correction.IndexOf('=', StringComparison.Ordinal);
+            var fieldName = eq < 0 ? correction.Trim() : correction[..eq].Trim();
+            var field = Enum.GetValues<StaffField>().Where(f => string.Equals(f.Slug(), fieldName, StringComparison.OrdinalIgnoreCase)).Select(f => (StaffField?)f).FirstOrDefault()
+                ?? throw new StaffCsvException($"--column {correction}: \"{fieldName}\" is not a field; use one of {string.Join(", ", Enum.GetValues<StaffField>().Select(f => f.Slug()))}");
+            var heading = eq < 0 ? "" : correction[(eq + 1)..].Trim();
+            if (heading.Length == 0)
+            {
+                throw new StaffCsvException($"--column {correction}: say which heading holds {field.Label()}, as FIELD=HEADING (for example --column {field.Slug()}=\"{headings.FirstOrDefault()}\")");
+            }
+
+            var index = headings.Select((h, i) => (h, i)).Where(x => string.Equals(x.h, heading, StringComparison.OrdinalIgnoreCase)).Select(x => (int?)x.i).FirstOrDefault()
+                ?? throw new StaffCsvException($"--column {correction}: the file has no column headed \"{heading}\"; its headings are {string.Join(", ", headings.Select(h => $"\"{h}\""))}");
+            foreach (var stale in mapping.Where(m => m.Value == field).Select(m => m.Key).ToList())
+            {
+                mapping.Remove(stale);
+            }
+
+            mapping[index] = field;
+        }
+
+        return mapping;
+    }
+
     public static IReadOnlyDictionary<int, StaffField> DetectMapping(IReadOnlyList<string> headings)
     {
         var mapping = new Dictionary<int, StaffField>();

@@ -15,7 +15,13 @@ internal static class ImportCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the file and show what would change, writing nothing." };
         var markLeavers = new Option<bool>("--mark-leavers") { Description = "This is the school's full staff list: mark people missing from it as leavers." };
         var acceptEmails = new Option<bool>("--accept-email-changes") { Description = "Apply the work email changes the file makes (they are listed first; people sign in with their work email)." };
-        var staff = new Command("staff", "Import or update a school's staff from CSV. An invalid file writes nothing.") { file, school, dryRun, markLeavers, acceptEmails };
+        var columns = new Option<string[]>("--column")
+        {
+            Description = "Say which column holds a field when its heading is not recognised, as FIELD=HEADING (repeatable), e.g. --column given-name=\"Known As\". Fields: "
+                + string.Join(", ", Enum.GetValues<StaffField>().Select(f => f.Slug())) + ".",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var staff = new Command("staff", "Import or update a school's staff from CSV. An invalid file writes nothing.") { file, school, dryRun, markLeavers, acceptEmails, columns };
         staff.SetAction(async (parse, ct) => await SafeUseCli.GuardAsync(async () =>
         {
             var path = parse.GetValue(file)!;
@@ -31,9 +37,14 @@ internal static class ImportCommand
 
             // The file is checked before the database is opened: a file that is not a staff list says so and writes nothing.
             string text;
+            IReadOnlyDictionary<int, StaffField>? mapping = null;
             try
             {
                 text = StaffCsv.Read(path.Name, await File.ReadAllBytesAsync(path.FullName, ct));
+                if (parse.GetValue(columns) is { Length: > 0 } corrections)
+                {
+                    mapping = StaffCsv.WithCorrections(StaffCsv.Parse(text).Headings, corrections);
+                }
             }
             catch (StaffCsvException ex)
             {
@@ -48,7 +59,7 @@ internal static class ImportCommand
             var lowered = key.ToLowerInvariant();
             var target = await db.Schools.FirstOrDefaultAsync(s => s.Urn == key || s.Name.ToLower() == lowered, ct)
                 ?? throw new CliException($"--school: no school has the name or URN \"{key}\". Schools: {string.Join(", ", await db.Schools.Select(s => s.Name + (s.Urn == null ? "" : " (" + s.Urn + ")")).ToListAsync(ct))}");
-            var parsed = StaffCsv.Parse(text);
+            var parsed = StaffCsv.Parse(text, mapping);
             var importer = scope.ServiceProvider.GetRequiredService<StaffImporter>();
             var plan = await importer.PlanAsync(target, parsed, ct);
             if (!plan.IsValid)
@@ -57,6 +68,11 @@ internal static class ImportCommand
                 foreach (var p in plan.File.Problems)
                 {
                     await Console.Error.WriteLineAsync($"  {path.Name}: {p}");
+                }
+
+                if (plan.File.Problems.Any(p => p.Column is null && p.Message.StartsWith("No column is mapped", StringComparison.Ordinal)))
+                {
+                    await Console.Error.WriteLineAsync($"Say which column holds each field with --column FIELD=HEADING; the file's headings are {string.Join(", ", parsed.Headings.Select(h => $"\"{h}\""))}.");
                 }
 
                 return 2;
