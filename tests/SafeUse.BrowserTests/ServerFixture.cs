@@ -29,7 +29,7 @@ public sealed class ServerFixture : IAsyncDisposable
     {
     }
 
-    internal ServerFixture(DatabaseProviderKind kind)
+    internal ServerFixture(DatabaseProviderKind kind, bool demo = false)
     {
         Kind = kind;
         var port = FreePort();
@@ -37,7 +37,7 @@ public sealed class ServerFixture : IAsyncDisposable
         dataDirectory = Path.Combine(Path.GetTempPath(), "safeuse-browser", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(dataDirectory);
         var dll = Path.Combine(AppContext.BaseDirectory, "safeuse.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", dll, "serve", "--urls", BaseUrl, "--data-dir", dataDirectory])
+        var start = new ProcessStartInfo("dotnet", ["exec", dll, "serve", "--urls", BaseUrl, "--data-dir", dataDirectory, .. (demo ? new[] { "--demo" } : [])])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -16,6 +16,14 @@ internal static class PolicyText
     public static IHtmlContent Render(string markdown)
     {
         var document = Markdown.Parse(markdown, Pipeline);
+
+        // The page's own h1 names the policy, so the text's headings sit one level below it (one h1 per page, and a
+        // heading order a screen reader can follow).
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            heading.Level = Math.Min(6, heading.Level + 1);
+        }
+
         foreach (var inline in document.Descendants<Inline>().ToList())
         {
             switch (inline)
