@@ -57,14 +57,17 @@ internal sealed class RegisterModel(AppDbContext db, CurrentUser current, TimePr
     {
         get
         {
-            var parts = new List<string>();
-            if (!string.IsNullOrWhiteSpace(Q)) parts.Add($"name or staff code \u201c{Q.Trim()}\u201d");
-            if (!string.IsNullOrEmpty(Status)) parts.Add($"status {Status}");
-            if (School is { } s && Schools.FirstOrDefault(x => x.Id == s) is { } school) parts.Add(school.Name);
-            if (Type is { } t) parts.Add($"employment type {t}");
-            if (Role is { } r) parts.Add($"role {r.Label()}");
-            if (Manager is { } m && Managers.FirstOrDefault(x => x.Id == m) is { } manager) parts.Add($"line manager {manager.Name}");
-            return parts.Count == 0 ? "Everyone you may see" : "Filtered by " + string.Join(", ", parts);
+            string?[] parts =
+            [
+                string.IsNullOrWhiteSpace(Q) ? null : $"name or staff code \u201c{Q.Trim()}\u201d",
+                string.IsNullOrEmpty(Status) ? null : $"status {Status}",
+                Schools.FirstOrDefault(x => x.Id == School)?.Name,
+                Type is { } t ? $"employment type {t}" : null,
+                Role is { } r ? $"role {r.Label()}" : null,
+                Managers.FirstOrDefault(x => x.Id == Manager) is { } m ? $"line manager {m.Name}" : null,
+            ];
+            var used = parts.OfType<string>().ToList();
+            return used.Count == 0 ? "Everyone you may see" : "Filtered by " + string.Join(", ", used);
         }
     }
 
