@@ -226,7 +226,7 @@ public sealed class SignOffHttpTests
         var overdue = await lead.GetAsync($"/policies/{policyId}/register?status=Overdue&school={world.A.Id}");
         overdue.Document.QuerySelectorAll("#register tbody tr").Count().ShouldBe(4);
         var csv = await lead.Client.GetStringAsync($"/policies/{policyId}/register?status=Signed&format=csv");
-        csv.ShouldContain("Lee,Ann,ALEE,Permanent,Mo Manager,Signed");
+        csv.ShouldContain("Lee,Ann,ALEE,Alder School,,ann.lee@test.sch.uk,Permanent,Mo Manager,Signed");
         csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
 
         var manager = app.Browse();

@@ -30,6 +30,11 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
     [BindProperty]
     public long AssignmentId { get; set; }
 
+    [BindProperty]
+    public bool GovernorsSeeNames { get; set; }
+
+    public Trust? Trust { get; private set; }
+
     public List<RoleHolder> Holders(long schoolId, Role role) => holders.Where(h => h.SchoolId == schoolId && h.Role == role).ToList();
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -137,8 +142,36 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
         return RedirectToPage();
     }
 
+    /// <summary>The trust's own settings: only a trust-wide administrator changes them, and every change is audited.</summary>
+    public async Task<IActionResult> OnPostSettingsAsync(CancellationToken ct)
+    {
+        var scope = await LoadAsync(ct);
+        if (!scope.AllSchools)
+        {
+            return Forbid();
+        }
+
+        var trust = await db.Trusts.FirstAsync(t => t.Id == Trust!.Id, ct);
+        if (trust.GovernorsSeeNames == GovernorsSeeNames)
+        {
+            TempData["Success"] = "Nothing changed.";
+            return RedirectToPage();
+        }
+
+        var before = trust.GovernorsSeeNames;
+        trust.GovernorsSeeNames = GovernorsSeeNames;
+        audit.Record(db, await current.ActorAsync(ct), "trust.settings-changed", "trust", trust.Id,
+            GovernorsSeeNames ? "Governors now see names in sign-off registers" : "Governors now see totals only in sign-off registers",
+            before: new { GovernorsSeeNames = before }, after: new { GovernorsSeeNames });
+        await db.SaveChangesAsync(ct);
+        TempData["Success"] = GovernorsSeeNames ? "Governors now see who has signed, by name." : "Governors now see totals only.";
+        return RedirectToPage();
+    }
+
     private async Task<SchoolScope> LoadAsync(CancellationToken ct)
     {
+        var me = await current.PersonAsync(ct);
+        Trust = await db.Trusts.AsNoTracking().FirstOrDefaultAsync(t => t.Id == me.TrustId, ct);
         var scope = await current.ScopeAsync([Role.Administrator], ct);
         TrustWideAdmin = scope.AllSchools;
         Schools = await db.Schools.AsNoTracking().Where(s => scope.AllSchools || scope.SchoolIds.Contains(s.Id)).OrderBy(s => s.Name).ToListAsync(ct);

@@ -5,6 +5,9 @@ internal sealed class Trust
     public long Id { get; set; }
     public required string Name { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Governors read registers as totals per school; this lets them see who has signed, by name.</summary>
+    public bool GovernorsSeeNames { get; set; }
 }
 
 internal sealed class School

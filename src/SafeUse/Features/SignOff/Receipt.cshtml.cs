@@ -11,7 +11,10 @@ namespace SafeUse.Features.SignOff;
 
 internal sealed record ReceiptItem(string Title, string Number, Signature Signature, string? Witness);
 
-/// <summary>One person's signed records, printable: the person themselves, register readers of their schools, or their line manager.</summary>
+/// <summary>
+/// One person's signed records, printable: the person themselves, their line manager, or those who may see the people of
+/// their schools by name in a register (a governor only when the trust lets governors see names).
+/// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
 internal sealed class ReceiptModel(AppDbContext db, CurrentUser current, TimeProvider time) : PageModel
 {
@@ -28,7 +31,7 @@ internal sealed class ReceiptModel(AppDbContext db, CurrentUser current, TimePro
             return NotFound();
         }
 
-        var scope = await current.ScopeAsync(PolicyAccess.WholeSchoolReaderRoles, ct);
+        var scope = await RegisterScope.NamedScopeAsync(db, current, ct);
         var allowed = person.Id == me.Id || person.LineManagerId == me.Id || scope.AllSchools || person.Schools.Any(s => scope.Includes(s.SchoolId));
         if (!allowed)
         {
