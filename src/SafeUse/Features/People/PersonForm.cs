@@ -7,12 +7,15 @@ using SafeUse.Platform.Data;
 namespace SafeUse.Features.People;
 
 /// <summary>
-/// One person's record as the add and edit pages show it. Properties are declared in the form's order (model binding
-/// makes their entries in that order), so the error summary lists problems in the order the fields appear; the
-/// schools come last because, when none is ticked, their entry is made only by the error.
+/// One person's record as the add and edit pages show it, properties in the form's order.
 /// </summary>
 internal sealed class PersonForm
 {
+    /// <summary>The fields' error keys in the form's order, for the error summary.</summary>
+    public static string[] Order(string prefix) =>
+        [.. new[] { nameof(GivenName), nameof(FamilyName), nameof(Email), nameof(StaffCode), nameof(JobTitle), nameof(EmploymentType), nameof(StaffGroup), nameof(StartDate), nameof(SchoolIds) }
+            .Select(f => $"{prefix}.{f}")];
+
     public string? GivenName { get; set; }
     public string? FamilyName { get; set; }
     public string? Email { get; set; }
