@@ -22,7 +22,7 @@ internal sealed class SignOffScheduler(AppDbContext db, SignOffService signOff, 
     {
         var stopped = await StopLeaversAsync(ct);
         var reconfirmations = await StartReconfirmationsAsync(ct);
-        var joiners = await AskJoinersAsync(ct);
+        var joiners = await signOff.AskJoinersAsync(null, Actor.System, ct);
         var (reminders, escalations) = await SendRemindersAsync(ct);
         var notices = await SendReviewNoticesAsync(ct);
         return new(joiners, stopped, reminders, escalations, notices, reconfirmations);
@@ -80,8 +80,6 @@ internal sealed class SignOffScheduler(AppDbContext db, SignOffService signOff, 
             .Where(r => (r.Status == RequestStatus.Outstanding || r.Status == RequestStatus.Query) && db.People.Any(p => p.Id == r.PersonId && p.IsLeaver))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RequestStatus.Stopped).SetProperty(r => r.ClosedAt, now), ct);
     }
-
-    private Task<int> AskJoinersAsync(CancellationToken ct) => signOff.AskJoinersAsync(null, Actor.System, ct);
 
     private async Task<(int Reminders, int Escalations)> SendRemindersAsync(CancellationToken ct)
     {
