@@ -59,7 +59,7 @@ foreach (var (school, count, offset) in new[] { (a, staff * 6 / 10, 0), (b2, sta
     }
 
     await using var db = Db();
-    await new StaffImporter(db, audit, TimeProvider.System).ApplyAsync(school, StaffCsv.Parse(csv.ToString()), false, Actor.System, null, default);
+    await new StaffImporter(db, audit, TimeProvider.System, new SignOffService(db, audit, new SafeUse.Platform.Outbox.Outbox(TimeProvider.System), TimeProvider.System, Options.Create(new SignOffOptions()))).ApplyAsync(school, StaffCsv.Parse(csv.ToString()), false, Actor.System, null, default);
 }
 
 var text = string.Join("\n\n", Enumerable.Range(1, 12).Select(s => $"## {s} Section {s}\n\n" + string.Join('\n', Enumerable.Range(1, 8).Select(c => $"- Clause {s}.{c}: staff must follow this rule about acceptable use number {c}."))));

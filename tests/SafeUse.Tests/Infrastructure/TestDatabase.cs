@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using SafeUse.Features.SignOff;
 using SafeUse.Platform.Audit;
 using SafeUse.Platform.Data;
+using SafeUse.Platform.Outbox;
 
 namespace SafeUse.Tests.Infrastructure;
 
@@ -73,6 +76,9 @@ internal sealed class TestDatabase : IDisposable
     public AuditKey AuditKey() => new(SafeUse.Platform.Audit.AuditKey.DefaultPath(DataDirectory));
 
     public AuditTrail Audit(TimeProvider? time = null) => new(time ?? TimeProvider.System);
+
+    public SignOffService SignOff(AppDbContext db, TimeProvider? time = null) =>
+        new(db, Audit(time), new Outbox(time ?? TimeProvider.System), time ?? TimeProvider.System, Options.Create(new SignOffOptions { PublicUrl = "https://safeuse.test" }));
 
     public void Dispose()
     {

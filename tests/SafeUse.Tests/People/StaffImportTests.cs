@@ -28,7 +28,7 @@ public sealed class StaffImportTests
         await db.MigrateAsync();
         await using var ctx = db.Context();
         var (_, a, _) = await Seed.TrustAsync(ctx);
-        var importer = new StaffImporter(ctx, db.Audit(), TimeProvider.System);
+        var importer = new StaffImporter(ctx, db.Audit(), TimeProvider.System, db.SignOff(ctx));
         await importer.ApplyAsync(a, StaffCsv.Parse(Csv(3)), false, Actor.System, null, default);
 
         var smaller = StaffCsv.Parse(Csv(2));
@@ -55,7 +55,7 @@ public sealed class StaffImportTests
             Hana,Head,hana@oak.sch.uk,HHE,,head;dsl
             Tom,Teach,tom@oak.sch.uk,TTE,HHE,
             """);
-        await new StaffImporter(ctx, db.Audit(), TimeProvider.System).ApplyAsync(a, file, false, Actor.System, null, default);
+        await new StaffImporter(ctx, db.Audit(), TimeProvider.System, db.SignOff(ctx)).ApplyAsync(a, file, false, Actor.System, null, default);
         await using var check = db.Context();
         var hana = await check.People.Include(p => p.Roles).SingleAsync(p => p.StaffCode == "HHE");
         hana.Roles.Select(r => r.Role).ShouldBe([Role.Head, Role.Dsl, Role.Staff], ignoreOrder: true);
@@ -135,7 +135,7 @@ public sealed class StaffImportTests
         await db.MigrateAsync();
         await using var ctx = db.Context();
         var (_, a, _) = await Seed.TrustAsync(ctx);
-        var result = await new StaffImporter(ctx, db.Audit(), TimeProvider.System).ApplyAsync(a, StaffCsv.Parse(Csv(10_000)), false, Actor.System, null, default);
+        var result = await new StaffImporter(ctx, db.Audit(), TimeProvider.System, db.SignOff(ctx)).ApplyAsync(a, StaffCsv.Parse(Csv(10_000)), false, Actor.System, null, default);
         result.Created.ShouldBe(10_000);
         await using var check = db.Context();
         (await check.People.CountAsync()).ShouldBe(10_000);
@@ -157,11 +157,11 @@ public sealed class StaffImportTests
         await database.MigrateAsync();
         await using var ctx = database.Context();
         var (_, a, _) = await Seed.TrustAsync(ctx);
-        var importer = new StaffImporter(ctx, database.Audit(), TimeProvider.System);
+        var importer = new StaffImporter(ctx, database.Audit(), TimeProvider.System, database.SignOff(ctx));
         var first = await importer.ApplyAsync(a, StaffCsv.Parse(Csv(50)), false, Actor.System, null, default);
         first.Created.ShouldBe(50);
         await using var ctx2 = database.Context();
-        var second = await new StaffImporter(ctx2, database.Audit(), TimeProvider.System).ApplyAsync(a, StaffCsv.Parse(Csv(50)), false, Actor.System, null, default);
+        var second = await new StaffImporter(ctx2, database.Audit(), TimeProvider.System, database.SignOff(ctx2)).ApplyAsync(a, StaffCsv.Parse(Csv(50)), false, Actor.System, null, default);
         second.ShouldBe(new StaffImportResult(0, 0, 50, 0));
         await using var check = database.Context();
         (await check.People.CountAsync()).ShouldBe(50);

@@ -94,7 +94,8 @@ internal sealed class ImportPreviewModel(AppDbContext db, CurrentUser current, S
 
         var tracked = await db.StaffImports.FirstAsync(i => i.Id == id, ct);
         var result = await importer.ApplyAsync(School, Plan.File, MarkLeavers, ConfirmEmailChanges, authority, await current.ActorAsync(ct), tracked, ct);
-        TempData["Success"] = $"Imported {Plan.File.Rows.Count} {(Plan.File.Rows.Count == 1 ? "person" : "people")} into {School.Name}: {result.Created} new, {result.Updated} updated, {result.Unchanged} unchanged, {result.MarkedLeavers} marked as leavers.";
+        TempData["Success"] = $"Imported {Plan.File.Rows.Count} {(Plan.File.Rows.Count == 1 ? "person" : "people")} into {School.Name}: {result.Created} new, {result.Updated} updated, {result.Unchanged} unchanged, {result.MarkedLeavers} marked as leavers."
+            + (result.AskedToSign > 0 ? $" {result.AskedToSign} {(result.AskedToSign == 1 ? "request" : "requests")} to sign policies sent." : "");
         return Redirect($"/people?school={School.Id}");
     }
 

@@ -30,9 +30,22 @@ internal sealed record KeptPerson(Person Person, string Reason);
 internal sealed record ImportAuthority(SafeUse.Platform.Auth.SchoolScope Schools, long? ImporterId)
 {
     public static readonly ImportAuthority Trust = new(new SafeUse.Platform.Auth.SchoolScope(true, new HashSet<long>()), null);
+
+    /// <summary>
+    /// A trust administrator may change anyone; a school administrator only someone who belongs to schools they all
+    /// administer and holds no role elsewhere or across the trust (the central team is the trust's to change).
+    /// </summary>
+    public bool MayChange(Person p) =>
+        Schools.AllSchools
+        || (p.Schools.Count > 0 && p.Schools.All(s => Schools.SchoolIds.Contains(s.SchoolId))
+            && p.Roles.All(r => r.SchoolId is { } id && Schools.SchoolIds.Contains(id)));
+
+    /// <summary>Someone whose work email, which is how they sign in, only a trust administrator may change.</summary>
+    public static bool IsPrivileged(Person p) => p.Roles.Any(r => r.Role != Role.Staff);
 }
 
-internal sealed record StaffImportResult(int Created, int Updated, int Unchanged, int MarkedLeavers);
+/// <summary>What an import did; <see cref="AskedToSign"/> counts the requests to sign it made for joiners.</summary>
+internal sealed record StaffImportResult(int Created, int Updated, int Unchanged, int MarkedLeavers, int AskedToSign = 0);
 
 internal static class PeopleRegistration
 {
@@ -42,9 +55,10 @@ internal static class PeopleRegistration
 /// <summary>
 /// Upserts a school's staff from a parsed file: people are matched by staff code, then by work email, so a re-import
 /// changes only what changed. Roles in the file are added, never removed (removing a role is a deliberate act).
-/// Everything happens in one transaction with one audit event; an invalid file writes nothing.
+/// Everything happens in one transaction with one audit event; an invalid file writes nothing. Joiners (new people,
+/// and changed people who now fall in a policy's audience) are asked to sign in the same transaction.
 /// </summary>
-internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvider time)
+internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvider time, SignOff.SignOffService signOff)
 {
     public Task<StaffImportPlan> PlanAsync(School school, StaffFile file, CancellationToken ct) =>
         PlanAsync(school, file, ImportAuthority.Trust, ct);
@@ -87,13 +101,13 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
                 {
                     unchanged++;
                 }
-                else if (!MayChange(authority, existing))
+                else if (!authority.MayChange(existing))
                 {
                     // The person is not named: the importer may not know who holds the code or address.
                     problems.Add(new(row.Line, row.StaffCode is not null && byCode is not null ? Heading(StaffField.StaffCode) : Heading(StaffField.Email),
                         $"{(byCode is not null ? "Staff code " + row.StaffCode : row.Email)} belongs to someone in a school you do not administer or in the trust's central team: only a trust administrator can change them"));
                 }
-                else if (EmailChanged(existing, row) && IsPrivileged(existing))
+                else if (EmailChanged(existing, row) && ImportAuthority.IsPrivileged(existing))
                 {
                     problems.Add(new(row.Line, Heading(StaffField.Email),
                         $"{existing.FullName} holds the role {string.Join(", ", existing.Roles.Where(r => r.Role != Role.Staff).Select(r => r.Role.Label()).Distinct())}: an import never changes the work email of someone with a role beyond Staff. Keep {existing.Email} in the file and change the address on their page"));
@@ -144,13 +158,6 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
         var checkedFile = file with { Problems = problems.OrderBy(p => p.Line).ToList() };
         return new StaffImportPlan(checkedFile, creates, updates, unchanged, missing, emailChanges, kept);
     }
-
-    private static bool MayChange(ImportAuthority authority, Person p) =>
-        authority.Schools.AllSchools
-        || (p.Schools.Count > 0 && p.Schools.All(s => authority.Schools.SchoolIds.Contains(s.SchoolId))
-            && p.Roles.All(r => r.SchoolId is { } id && authority.Schools.SchoolIds.Contains(id)));
-
-    private static bool IsPrivileged(Person p) => p.Roles.Any(r => r.Role != Role.Staff);
 
     private static bool EmailChanged(Person p, StaffRow r) =>
         r.Email is not null && !string.Equals(p.Email, r.Email, StringComparison.OrdinalIgnoreCase);
@@ -274,8 +281,12 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             },
             schoolId: school.Id);
         await db.SaveChangesAsync(ct);
+
+        // Audiences are worked out from what is saved, so this comes after the people are written; the requests and
+        // their emails commit with the import, not at the sign-off clock's next run.
+        var asked = await signOff.AskJoinersAsync(touched.Where(t => !t.Person.IsLeaver).Select(t => t.Person.Id).Distinct().ToList(), actor, ct);
         await tx.CommitAsync(ct);
-        return new StaffImportResult(created, updated, plan.Unchanged, leavers);
+        return new StaffImportResult(created, updated, plan.Unchanged, leavers, asked);
     }
 
     private static Person? Match(TrustPeople people, StaffRow row) =>

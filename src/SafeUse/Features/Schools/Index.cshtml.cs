@@ -27,8 +27,13 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
     [BindProperty]
     public NewSchoolForm NewSchool { get; set; } = new();
 
-    [BindProperty]
-    public long AssignmentId { get; set; }
+    /// <summary>
+    /// The "Where" chosen: on a new form the first school the giver administers (a role is usually for one school;
+    /// the whole trust is a deliberate choice), after a refused submit what they chose ("" for the whole trust).
+    /// </summary>
+    public string GrantWhere => Request.Method == HttpMethods.Post
+        ? Grant.SchoolId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""
+        : Schools.FirstOrDefault()?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
     [BindProperty]
     public bool GovernorsSeeNames { get; set; }
@@ -44,7 +49,11 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
         var scope = await LoadAsync(ct);
         var normalized = Person.Normalize(Grant.Email);
         var person = normalized is null ? null : await db.People.Include(p => p.Schools).Include(p => p.Roles).FirstOrDefaultAsync(p => p.EmailNormalized == normalized && !p.IsLeaver, ct);
-        if (person is null || !(scope.AllSchools || person.Schools.Any(s => scope.Includes(s.SchoolId))))
+        if (normalized is null)
+        {
+            ModelState.AddModelError("Grant.Email", "Enter the email address of the member of staff");
+        }
+        else if (person is null || !(scope.AllSchools || person.Schools.Any(s => scope.Includes(s.SchoolId))))
         {
             ModelState.AddModelError("Grant.Email", "No current member of staff in your schools has that email address");
         }
@@ -76,32 +85,6 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
             after: new { Role = Grant.Role.Code(), Grant.SchoolId }, schoolId: Grant.SchoolId);
         await db.SaveChangesAsync(ct);
         TempData["Success"] = $"{person.FullName} is now {Grant.Role.Label()} for {where}.";
-        return RedirectToPage();
-    }
-
-    public async Task<IActionResult> OnPostRevokeAsync(CancellationToken ct)
-    {
-        var scope = await LoadAsync(ct);
-        var assignment = await db.RoleAssignments.FirstOrDefaultAsync(r => r.Id == AssignmentId, ct);
-        if (assignment is null || (assignment.SchoolId is { } sid ? !scope.Includes(sid) : !scope.AllSchools))
-        {
-            return NotFound();
-        }
-
-        var me = await current.PersonAsync(ct);
-        if (assignment.PersonId == me.Id && assignment.Role == Role.Administrator)
-        {
-            ModelState.AddModelError("", "You cannot remove your own administrator role: ask another administrator");
-            return Page();
-        }
-
-        var person = await db.People.AsNoTracking().FirstAsync(p => p.Id == assignment.PersonId, ct);
-        db.RoleAssignments.Remove(assignment);
-        await SignInService.EndSessionsAsync(db, [person.Id], ct);
-        audit.Record(db, await current.ActorAsync(ct), "person.role-removed", "person", person.Id, $"{person.FullName} no longer holds the role {assignment.Role.Label()}",
-            before: new { Role = assignment.Role.Code(), assignment.SchoolId }, schoolId: assignment.SchoolId);
-        await db.SaveChangesAsync(ct);
-        TempData["Success"] = $"Removed {assignment.Role.Label()} from {person.FullName}.";
         return RedirectToPage();
     }
 

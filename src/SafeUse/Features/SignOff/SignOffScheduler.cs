@@ -22,7 +22,7 @@ internal sealed class SignOffScheduler(AppDbContext db, SignOffService signOff, 
     {
         var stopped = await StopLeaversAsync(ct);
         var reconfirmations = await StartReconfirmationsAsync(ct);
-        var joiners = await AskJoinersAsync(ct);
+        var joiners = await signOff.AskJoinersAsync(null, Actor.System, ct);
         var (reminders, escalations) = await SendRemindersAsync(ct);
         var notices = await SendReviewNoticesAsync(ct);
         return new(joiners, stopped, reminders, escalations, notices, reconfirmations);
@@ -79,45 +79,6 @@ internal sealed class SignOffScheduler(AppDbContext db, SignOffService signOff, 
         return await db.SignOffRequests
             .Where(r => (r.Status == RequestStatus.Outstanding || r.Status == RequestStatus.Query) && db.People.Any(p => p.Id == r.PersonId && p.IsLeaver))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RequestStatus.Stopped).SetProperty(r => r.ClosedAt, now), ct);
-    }
-
-    private async Task<int> AskJoinersAsync(CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
-        var total = 0;
-        var current = await db.PolicyVersions.AsNoTracking().Where(v => v.Status == VersionStatus.Published).ToListAsync(ct);
-        foreach (var version in current)
-        {
-            var policy = await db.Policies.AsNoTracking().Include(p => p.Schools).Include(p => p.Audience).FirstAsync(p => p.Id == version.PolicyId, ct);
-            var audience = await Audience.PersonIdsAsync(db, policy, ct);
-            var asked = (await db.SignOffRequests.Where(r => r.PolicyVersionId == version.Id).Select(r => r.PersonId).ToListAsync(ct)).ToHashSet();
-            var joiners = audience.Where(id => !asked.Contains(id)).ToList();
-            if (joiners.Count == 0)
-            {
-                continue;
-            }
-
-            var compliant = (await signOff.CompliantPeopleAsync(policy.Id, ct)).ToHashSet();
-            var requests = joiners.Select(id => new SignOffRequest
-            {
-                PolicyId = policy.Id,
-                PolicyVersionId = version.Id,
-                PersonId = id,
-                RequestedAt = now,
-                DueOn = today.AddDays(policy.SignWithinDays),
-                Status = compliant.Contains(id) ? RequestStatus.Signed : RequestStatus.Outstanding,
-                ClosedAt = compliant.Contains(id) ? now : null,
-            }).ToList();
-            db.SignOffRequests.AddRange(requests);
-            var outstanding = requests.Where(r => r.Status == RequestStatus.Outstanding).ToList();
-            await signOff.QueueRequestEmailsAsync(policy, version, outstanding, ct);
-            audit.Record(db, Actor.System, "policy.joiners-asked", "policy-version", version.Id, $"{outstanding.Count} people who joined the audience of {policy.Title} were asked to sign version {version.Number}");
-            await db.SaveChangesAsync(ct);
-            total += outstanding.Count;
-        }
-
-        return total;
     }
 
     private async Task<(int Reminders, int Escalations)> SendRemindersAsync(CancellationToken ct)

@@ -134,6 +134,67 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
         return asked.Count;
     }
 
+    /// <summary>
+    /// Asks people who are in a published version's audience but have no request for it yet (joiners) to sign it, each
+    /// with their own due date and a "please sign" email in the outbox; anyone who already signed the version in force
+    /// is recorded as signed. The scheduler asks everyone (<paramref name="only"/> null); adding people (an import, the
+    /// add page) asks just them at once, in the caller's transaction, rather than at the clock's next run.
+    /// </summary>
+    public async Task<int> AskJoinersAsync(IReadOnlyCollection<long>? only, Actor actor, CancellationToken ct)
+    {
+        if (only is { Count: 0 })
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var wanted = only?.ToHashSet();
+        var total = 0;
+        var current = await db.PolicyVersions.AsNoTracking().Where(v => v.Status == VersionStatus.Published).ToListAsync(ct);
+        foreach (var version in current)
+        {
+            var policy = await db.Policies.AsNoTracking().Include(p => p.Schools).Include(p => p.Audience).FirstAsync(p => p.Id == version.PolicyId, ct);
+            var audience = await Audience.PersonIdsAsync(db, policy, ct);
+            if (wanted is not null)
+            {
+                audience = audience.Where(wanted.Contains).ToList();
+            }
+
+            if (audience.Count == 0)
+            {
+                continue;
+            }
+
+            var asked = (await db.SignOffRequests.Where(r => r.PolicyVersionId == version.Id).Select(r => r.PersonId).ToListAsync(ct)).ToHashSet();
+            var joiners = audience.Where(id => !asked.Contains(id)).ToList();
+            if (joiners.Count == 0)
+            {
+                continue;
+            }
+
+            var compliant = (await CompliantPeopleAsync(policy.Id, ct)).ToHashSet();
+            var requests = joiners.Select(id => new SignOffRequest
+            {
+                PolicyId = policy.Id,
+                PolicyVersionId = version.Id,
+                PersonId = id,
+                RequestedAt = now,
+                DueOn = today.AddDays(policy.SignWithinDays),
+                Status = compliant.Contains(id) ? RequestStatus.Signed : RequestStatus.Outstanding,
+                ClosedAt = compliant.Contains(id) ? now : null,
+            }).ToList();
+            db.SignOffRequests.AddRange(requests);
+            var outstanding = requests.Where(r => r.Status == RequestStatus.Outstanding).ToList();
+            await QueueRequestEmailsAsync(policy, version, outstanding, ct);
+            audit.Record(db, actor, "policy.joiners-asked", "policy-version", version.Id, $"{outstanding.Count} people who joined the audience of {policy.Title} were asked to sign version {version.Number}");
+            await db.SaveChangesAsync(ct);
+            total += outstanding.Count;
+        }
+
+        return total;
+    }
+
     /// <summary>People who have signed the version in force: the latest material version or any version after it.</summary>
     public async Task<List<long>> CompliantPeopleAsync(long policyId, CancellationToken ct)
     {

@@ -101,7 +101,8 @@ internal static class ImportCommand
             }
 
             var result = await importer.ApplyAsync(target, parsed, parse.GetValue(markLeavers), parse.GetValue(acceptEmails), ImportAuthority.Trust, new Actor(null, "Command line import"), null, ct);
-            Console.WriteLine($"Imported: {result.Created} new, {result.Updated} updated, {result.Unchanged} unchanged, {result.MarkedLeavers} marked as leavers.");
+            Console.WriteLine($"Imported: {result.Created} new, {result.Updated} updated, {result.Unchanged} unchanged, {result.MarkedLeavers} marked as leavers."
+                + (result.AskedToSign > 0 ? $" {result.AskedToSign} asked to sign policies." : ""));
             return 0;
         }));
         return new Command("import", "Import data from files.") { staff };

@@ -36,14 +36,21 @@ internal static class Gov
     }
 
     /// <summary>The error summary at the top of a form, each error linking to its field.</summary>
-    public static IHtmlContent ErrorSummary(ModelStateDictionary state)
+    /// <param name="state">The page's model state.</param>
+    /// <param name="order">
+    /// The fields in the form's order. Model state lists its keys alphabetically, so a form whose fields are not in
+    /// alphabetical order names them here; errors for other keys follow, and errors about the whole form come first.
+    /// </param>
+    public static IHtmlContent ErrorSummary(ModelStateDictionary state, string[]? order = null)
     {
         if (state.IsValid)
         {
             return HtmlString.Empty;
         }
 
+        int Rank(string key) => key.Length == 0 ? -1 : order is not null && Array.IndexOf(order, key) is >= 0 and var i ? i : int.MaxValue;
         var items = state.Where(kv => kv.Value is not null && kv.Value.Errors.Count > 0)
+            .OrderBy(kv => Rank(kv.Key))
             .SelectMany(kv => kv.Value!.Errors.Select(e => kv.Key.Length == 0
                 ? $"<li>{Enc.Encode(e.ErrorMessage)}</li>"
                 : $"<li><a href=\"#{Id(kv.Key)}\">{Enc.Encode(e.ErrorMessage)}</a></li>"));
