@@ -253,8 +253,16 @@ public sealed class PolicyFormTests
         refused.Document.QuerySelectorAll("#Policy_Approved input.govuk-input--error").Length.ShouldBe(3);
         refused.Document.QuerySelector("#Policy_NextReview_Term")!.ClassList.ShouldContain("govuk-select--error");
 
-        await using var ctx = db.Context();
-        NewPolicyAnswers.FromJson((await ctx.Set<PolicyFormDraft>().SingleAsync()).Answers).Done.ShouldNotContain(NewModel.Review);
+        await using (var ctx = db.Context())
+        {
+            NewPolicyAnswers.FromJson((await ctx.Set<PolicyFormDraft>().SingleAsync()).Answers).Done.ShouldNotContain(NewModel.Review);
+        }
+
+        // Both choices' boxes are on the page: a term typed with the radio left on "A date" is the term.
+        var next = await browser.SubmitAsync(review, Fields(("Policy.NextReview.Kind", "date"), ("Policy.NextReview.Term", "Autumn"), ("Policy.NextReview.TermYear", "2026")), "main form");
+        next.Heading.ShouldBe("Signing and reminders", customMessage: string.Join(" / ", next.Errors));
+        await using var stored = db.Context();
+        NewPolicyAnswers.FromJson((await stored.Set<PolicyFormDraft>().SingleAsync()).Answers).Policy.NextReview.Text.ShouldBe("Autumn Term 2026");
     }
 
     [Theory, BothDatabases]
@@ -458,10 +466,13 @@ public sealed class PolicyFormTests
     }
 
     [Fact]
-    public void Only_a_paragraph_made_wholly_of_label_lines_becomes_a_summary_list()
+    public void Only_a_paragraph_of_label_lines_two_or_more_or_one_under_the_title_becomes_a_summary_list()
     {
         var html = SafeUse.Features.Policies.PolicyText.Render("Note: this is a sentence with a colon.\n\nSee the guide at\nhttps://example.org/guide for more.\n\nOwner: DSL\nIt continues as prose.\n").ToString()!;
         html.ShouldNotContain("<dl");
+        var underTitle = SafeUse.Features.Policies.PolicyText.Render("# Staff AUP\n\nNext review: Summer Term 2027\n\n## 1 Scope\n\nNote: one line of prose.\n").ToString()!;
+        underTitle.ShouldContain("<dt class=\"govuk-summary-list__key\">Next review</dt><dd class=\"govuk-summary-list__value\">Summer Term 2027</dd>");
+        underTitle.ShouldContain("<p>Note: one line of prose.</p>");
         var list = SafeUse.Features.Policies.PolicyText.Render("Owner: <b>DSL</b>\nApproved by: [Board](javascript:alert(1))\n").ToString()!;
         list.ShouldContain("<dd class=\"govuk-summary-list__value\">&lt;b&gt;DSL&lt;/b&gt;</dd>");
         list.ShouldNotContain("href");

@@ -299,7 +299,20 @@ internal sealed class PolicyDateInput
     public string? Term { get; set; }
     public string? TermYear { get; set; }
 
-    public bool IsTerm => Kind == TermKind;
+    /// <summary>
+    /// A term when chosen, or when only the term's boxes were filled: both choices' boxes are always on the page, so
+    /// what was typed counts over a radio left as it was.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsTerm
+    {
+        get
+        {
+            var dateBlank = string.IsNullOrWhiteSpace(Day) && string.IsNullOrWhiteSpace(Month) && string.IsNullOrWhiteSpace(Year);
+            var termBlank = string.IsNullOrWhiteSpace(Term) && string.IsNullOrWhiteSpace(TermYear);
+            return Kind == TermKind ? !(termBlank && !dateBlank) : dateBlank && !termBlank;
+        }
+    }
 
     /// <summary>The text and date to store, or (null, null) when empty or not valid.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

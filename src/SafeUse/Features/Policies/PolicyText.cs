@@ -41,9 +41,13 @@ internal static partial class PolicyText
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer);
         Pipeline.Setup(renderer);
+        Block? previous = null;
         foreach (var block in document)
         {
-            if (block is ParagraphBlock paragraph && DetailLines(markdown, paragraph) is { } details)
+            // Directly under the title, where an imported policy's details go, one such line is enough.
+            var underTitle = previous is HeadingBlock { Level: 1 } && document.IndexOf(previous) == 0;
+            previous = block;
+            if (block is ParagraphBlock paragraph && DetailLines(markdown, paragraph, underTitle ? 1 : 2) is { } details)
             {
                 WriteDetails(writer, details);
             }
@@ -58,15 +62,15 @@ internal static partial class PolicyText
     }
 
     /// <summary>
-    /// A paragraph of two or more "Label: value" lines (the "Owner: ...", "Approved by: ...", "Review cycle: ..."
-    /// lines at the top of a policy) as (label, value) pairs; null for any other paragraph. As Markdown they run
+    /// A paragraph of <paramref name="fewest"/> or more "Label: value" lines (the "Owner: ...", "Approved by: ...",
+    /// "Review cycle: ..." lines at the top of a policy) as (label, value) pairs; null for any other paragraph. As Markdown they run
     /// together into one line of text.
     /// </summary>
-    private static List<(string Label, string Value)>? DetailLines(string markdown, ParagraphBlock paragraph)
+    private static List<(string Label, string Value)>? DetailLines(string markdown, ParagraphBlock paragraph, int fewest)
     {
         // The paragraph's own lines are released once its inlines are parsed; its span in the source remains.
         var lines = markdown.Substring(paragraph.Span.Start, paragraph.Span.Length).Split('\n');
-        if (lines.Length < 2)
+        if (lines.Length < fewest)
         {
             return null;
         }
