@@ -53,19 +53,71 @@ public sealed partial class PolicyJourneyTests
         await page.GotoAsync(server.BaseUrl + "/policies");
         await Scan();
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a policy" }).ClickAsync();
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("About the policy");
+        await Scan();
         await page.GetByLabel("Start from a file (optional)").SetInputFilesAsync(new FilePayload { Name = "aup.md", MimeType = "text/markdown", Buffer = System.Text.Encoding.UTF8.GetBytes(Document) });
         await Click("Read the file");
-        (await page.TextContentAsync("#imported"))!.ShouldContain("2 sections, 3 clauses");
+
+        // Step 1 of 4: what the file said fills the steps, to check one by one.
+        (await page.TextContentAsync("#imported"))!.ShouldContain("2 sections, 3 clauses, 0 tables");
         (await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync()).ShouldBe("Staff Acceptable Use Policy");
-        (await page.GetByLabel("Next review (optional)").InputValueAsync()).ShouldBe("Summer Term 2027");
-        (await page.GetByLabel("Declaration staff agree to when they sign").InputValueAsync()).ShouldBe("I agree to follow this policy.");
         await Scan();
-        await Click("Save policy and draft");
-        (await page.Locator("h1").TextContentAsync()).ShouldBe("Staff Acceptable Use Policy");
+        await Click("Continue");
+
+        // Step 2: the text and the declaration read from the file.
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("The policy's text");
+        (await page.GetByLabel("Declaration staff agree to when they sign").InputValueAsync()).ShouldBe("I agree to follow this policy.");
+        (await page.TextContentAsync("#preview"))!.ShouldContain("passphrase of at least twelve characters");
+        await Scan();
+        await Click("Continue");
+
+        // Step 3: a term is its own choice beside a date; the date approved is typed in day, month and year boxes.
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Approval and review");
+        (await page.Locator("#Policy_NextReview_Kind_Term").IsCheckedAsync()).ShouldBeTrue();
+        (await page.Locator("#Policy_NextReview_Term").InputValueAsync()).ShouldBe("Summer");
+        (await page.Locator("#Policy_NextReview_TermYear").InputValueAsync()).ShouldBe("2027");
+        await page.Locator("#Policy_Approved_Day").FillAsync("14");
+        await page.Locator("#Policy_Approved_Year").FillAsync("2025");
+        await Click("Continue");
+        (await page.TextContentAsync(".govuk-error-summary"))!.ShouldContain("Date approved must include a month");
+        await Scan();
+        await page.Locator("#Policy_Approved_Month").FillAsync("7");
+        await Click("Continue");
+
+        // Step 4: the reminder schedule as steps, with one more added.
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Signing and reminders");
+        var steps = await page.Locator("legend", new() { HasTextRegex = StepLegend() }).CountAsync();
+        await Click("Add another step");
+        (await page.Locator("legend", new() { HasTextRegex = StepLegend() }).CountAsync()).ShouldBe(steps + 1);
+        await page.Locator($"#Policy_Reminders_{steps}__Days").FillAsync("3");
+        await page.Locator($"#Policy_Reminders_{steps}__When").SelectOptionAsync("before-due");
+        await Scan();
+        await Click("Continue");
+
+        // Check your answers, change one, come back, and create.
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Check your answers before creating the policy");
+        (await page.TextContentAsync("#answers-review"))!.ShouldContain("Summer Term 2027");
+        (await page.TextContentAsync("#answers-review"))!.ShouldContain("14 July 2025");
+        (await page.TextContentAsync("#answers-reminders"))!.ShouldContain("3 days before the due date: a reminder to the member of staff");
+        await Scan();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Change declaration" }).ClickAsync();
+        await page.GetByLabel("Declaration staff agree to when they sign").FillAsync("I have read this policy and agree to follow it.");
+        await Click("Continue");
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Check your answers before creating the policy");
+        (await page.TextContentAsync("#answers-text"))!.ShouldContain("I have read this policy and agree to follow it.");
+        await Click("Create the policy");
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Staff Acceptable Use Policy");
+        (await page.TextContentAsync("#reminders"))!.ShouldContain("3 days before the due date: a reminder to the member of staff");
         await Scan();
         await page.GetByRole(AriaRole.Link, new() { Name = "Edit or publish the draft" }).ClickAsync();
         await Scan();
         await Click("Publish version");
+
+        // Publishing says how many will be asked and emailed, and waits to be confirmed.
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Publish version 1.0?");
+        (await page.TextContentAsync("#publish-count"))!.ShouldContain("asks 2 people to sign; 2 will be emailed.");
+        await Scan();
+        await Click("Publish version 1.0");
         (await page.TextContentAsync(".govuk-notification-banner"))!.ShouldContain("2 people have been asked to sign");
 
         // Layla signs in with an emailed link, reads and signs.
@@ -73,8 +125,9 @@ public sealed partial class PolicyJourneyTests
         await SignInByLinkAsync(page, server);
         await page.GetByRole(AriaRole.Link, new() { Name = "Read and sign Staff Acceptable Use Policy (version 1.0)", Exact = false }).ClickAsync();
         (await page.TextContentAsync("#policy-text"))!.ShouldContain("passphrase of at least twelve characters");
+        (await page.TextContentAsync("#policy-text dl.govuk-summary-list"))!.ShouldContain("Summer Term 2027");
         await Scan();
-        await page.GetByLabel("I agree to follow this policy.").CheckAsync();
+        await page.GetByLabel("I have read this policy and agree to follow it.").CheckAsync();
         await page.GetByLabel("Type your full name to sign").FillAsync("Layla Hussain");
         await Click("Sign the policy");
         (await page.TextContentAsync("#signed"))!.ShouldContain("You signed version 1.0");
@@ -103,6 +156,8 @@ public sealed partial class PolicyJourneyTests
         await page.GetByLabel("Material: everyone signs again").CheckAsync();
         await page.GetByLabel("Summary of the change (for the version history)").FillAsync("Two-step sign-in");
         await Click("Publish version");
+        (await page.TextContentAsync("#publish-count"))!.ShouldContain("Publishing version 2.0 asks 2 people to sign");
+        await Click("Publish version 2.0");
         (await page.TextContentAsync("#history"))!.ShouldContain("Two-step sign-in");
         await Scan();
 
@@ -138,7 +193,7 @@ public sealed partial class PolicyJourneyTests
         await page.GotoAsync(server.BaseUrl + "/account/email-link");
         await page.GetByLabel("Work email address").FillAsync("layla@brook.sch.uk");
         await page.GetByRole(AriaRole.Button, new() { Name = "Email me a link" }).ClickAsync();
-        (await page.Locator("h1").TextContentAsync()).ShouldBe("Check your email");
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Check your email");
         await using var connection = await server.OpenDatabaseAsync();
         await using DbCommand cmd = connection.CreateCommand();
         // A bare boolean column reads the same in SQLite (0/1) and PostgreSQL (boolean).
@@ -146,8 +201,11 @@ public sealed partial class PolicyJourneyTests
         var body = (string)(await cmd.ExecuteScalarAsync())!;
         await page.GotoAsync(server.BaseUrl + new Uri(Link().Match(body).Value).PathAndQuery);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue to SafeUse" }).ClickAsync();
-        (await page.Locator("h1").TextContentAsync()).ShouldBe("Hello, Layla");
+        (await page.Locator("h1").First.TextContentAsync()).ShouldBe("Hello, Layla");
     }
+
+    [GeneratedRegex(@"^Step \d+$")]
+    private static partial Regex StepLegend();
 
     [GeneratedRegex(@"http\S+/account/link\?token=\S+")]
     private static partial Regex Link();

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SafeUse.Features.Demo;
 using SafeUse.Features.People;
+using SafeUse.Features.Policies;
 using SafeUse.Features.SignOff;
 using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
@@ -52,8 +53,13 @@ public sealed partial class EveryPageTests
             var school = await ctx.Schools.OrderBy(s => s.Id).FirstAsync();
             var import = new StaffImport { SchoolId = school.Id, FileName = "staff.csv", Content = StaffImportTests.Csv(3), CreatedByPersonId = admin.Id, CreatedAt = DateTime.UtcNow };
             ctx.StaffImports.Add(import);
+            // The administrator's "Add a policy" answers, every step answered, so each step and check-your-answers opens.
+            var answers = new NewPolicyAnswers { Text = "## 1 Scope\n\n- All staff.\n", Done = [.. SafeUse.Features.Policies.NewModel.Steps] };
+            answers.Policy.Title = "Half-made policy";
+            var draft = new PolicyFormDraft { Key = new string('a', 32), PersonId = admin.Id, Answers = answers.ToJson(), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+            ctx.Set<PolicyFormDraft>().Add(draft);
             await ctx.SaveChangesAsync();
-            values = new Values(policy.Id, versions, signer, import.Id);
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key);
         }
 
         var failures = new List<string>();
@@ -67,7 +73,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -97,6 +103,11 @@ public sealed partial class EveryPageTests
     /// <summary>The route with each parameter filled from the demo data, once per value (every version, say).</summary>
     private static IEnumerable<string> Urls(string route, Values values, long person)
     {
+        if (route.StartsWith("/policies/new/{draft", StringComparison.Ordinal))
+        {
+            return ["/policies/new", .. SafeUse.Features.Policies.NewModel.Steps.Append(SafeUse.Features.Policies.NewModel.Check).Select(step => $"/policies/new/{values.DraftKey}/{step}")];
+        }
+
         IEnumerable<string> urls = [route];
         foreach (Match parameter in RouteParameter().Matches(route))
         {

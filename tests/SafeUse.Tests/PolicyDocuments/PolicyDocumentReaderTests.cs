@@ -78,9 +78,9 @@ public sealed class PolicyDocumentReaderTests
         AssertNothingLost(text, doc);
         var form = PolicyImport.ToForm(doc);
         form.Title.ShouldBe("STAFF DIGITAL CONDUCT CODE");
-        form.Approved.ShouldBe("July 2024");
+        form.Approved.Text.ShouldBe("July 2024");
         form.ApprovalBody.ShouldBe("Trust Board");
-        form.Adopted.ShouldBe("March 2021");
+        form.Adopted.Text.ShouldBe("March 2021");
         form.Originator.ShouldBe("Deputy Head");
     }
 

@@ -99,7 +99,7 @@ public sealed class PolicyFileLimitTests : IAsyncLifetime
             var docx = DocxWithBody($"<w:p><w:pPr><w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t>AUP</w:t></w:r></w:p><w:p><w:pPr><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t>Lock your screen.</w:t></w:r></w:p>");
             var result = await ImportAsync("levels.docx", docx);
             result.ExitCode.ShouldBe(0, result.ToString());
-            result.Out.ShouldContain("1 clauses");
+            result.Out.ShouldContain(", 1 clause, ");
         }
     }
 

@@ -24,9 +24,9 @@ public sealed class PolicyImportTests : IDisposable
         form.Title.ShouldBe("Online Safety and Acceptable Use Policy for Staff");
         form.OwnerRole.ShouldBe(nameof(Role.OnlineSafetyLead));
         form.ApprovalBody.ShouldBe("Full Governing Body");
-        form.Approved.ShouldBe("Summer Term 2025");
-        form.NextReview.ShouldBe("September 2026");
-        form.ReviewCycleMonths.ShouldBe(12);
+        form.Approved.Text.ShouldBe("Summer Term 2025");
+        form.NextReview.Text.ShouldBe("September 2026");
+        form.ReviewCycleMonths.ShouldBe("12");
         form.ReviewOnLawChange.ShouldBeTrue();
         form.LinkedPolicies.ShouldBe("Safeguarding Policy\nData Protection Policy\nBehaviour Policy");
         PolicyImport.CycleMonths("every 2 years").ShouldBe(24);
@@ -90,19 +90,29 @@ public sealed class PolicyImportTests : IDisposable
         var refused = await browser.SubmitAsync(form, new Dictionary<string, string>(), "main form[enctype]", new Dictionary<string, (string, byte[])> { ["Upload"] = ("locked.docx", [0xD0, 0xCF, 0x11, 0xE0, 1, 2, 3, 4]) });
         refused.Errors.ShouldContain(e => e.Contains("locked.docx: the file is password-protected"));
 
-        var preview = await browser.SubmitAsync(form, new Dictionary<string, string>(), "main form[enctype]", new Dictionary<string, (string, byte[])> { ["Upload"] = ("policy.docx", PolicyDocumentReaderTests.Docx()) });
-        preview.Document.QuerySelector("#imported")!.TextContent.ShouldContain("1 sections, 2 clauses, 1 tables");
-        preview.Document.QuerySelector("#Policy_Title")!.GetAttribute("value").ShouldBe("Oakfield Staff AUP");
-        preview.Document.QuerySelector("#preview")!.TextContent.ShouldContain("Never forward pupil data to a personal account.");
+        var details = await browser.SubmitAsync(form, new Dictionary<string, string>(), "main form[enctype]", new Dictionary<string, (string, byte[])> { ["Upload"] = ("policy.docx", PolicyDocumentReaderTests.Docx()) });
+        details.Document.QuerySelector("#imported")!.TextContent.ShouldContain("1 section, 2 clauses, 1 table");
+        details.Document.QuerySelector("#Policy_Title")!.GetAttribute("value").ShouldBe("Oakfield Staff AUP");
+        var text = await browser.SubmitAsync(details, new Dictionary<string, string>(), "main form:not([enctype])");
+        text.Document.QuerySelector("#preview")!.TextContent.ShouldContain("Never forward pupil data to a personal account.");
         await using (var ctx = db.Context())
         {
             (await ctx.Policies.CountAsync()).ShouldBe(0);
         }
 
-        var saved = await browser.SubmitAsync(preview, new Dictionary<string, string>(), "main form:not([enctype])");
+        var review = await browser.SubmitAsync(text, new Dictionary<string, string>(), "main form:not([enctype])");
+        var reminders = await browser.SubmitAsync(review, new Dictionary<string, string>(), "main form");
+        var check = await browser.SubmitAsync(reminders, new Dictionary<string, string>(), "main form");
+        check.Heading.ShouldBe("Check your answers before creating the policy", customMessage: string.Join(" / ", check.Errors));
+        await using (var ctx = db.Context())
+        {
+            (await ctx.Policies.CountAsync()).ShouldBe(0);
+        }
+
+        var saved = await browser.SubmitAsync(check, new Dictionary<string, string>(), "main form");
         saved.Heading.ShouldBe("Oakfield Staff AUP", customMessage: string.Join(" / ", saved.Errors));
-        await using var check = db.Context();
-        (await check.Policies.SingleAsync()).OwnerRole.ShouldBe(Role.OnlineSafetyLead);
-        (await check.PolicyVersions.SingleAsync()).Markdown.ShouldContain("- Use school email for school business.\n  - Never forward pupil data to a personal account.");
+        await using var stored = db.Context();
+        (await stored.Policies.SingleAsync()).OwnerRole.ShouldBe(Role.OnlineSafetyLead);
+        (await stored.PolicyVersions.SingleAsync()).Markdown.ShouldContain("- Use school email for school business.\n  - Never forward pupil data to a personal account.");
     }
 }

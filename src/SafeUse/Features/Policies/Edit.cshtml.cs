@@ -57,6 +57,7 @@ internal sealed class EditModel(AppDbContext db, CurrentUser current, AuditTrail
             return Page();
         }
 
+        Policy.Reminders.RemoveAll(r => r.IsBlank);
         var before = PolicyForm.From(policy, null);
         Policy.ApplyTo(policy, ownerId);
         policy.UpdatedAt = time.GetUtcNow().UtcDateTime;
@@ -74,6 +75,23 @@ internal sealed class EditModel(AppDbContext db, CurrentUser current, AuditTrail
 
         TempData["Success"] = "Details saved.";
         return Redirect($"/policies/{id}");
+    }
+
+    /// <summary>"Add another step" in the reminder schedule: the same answers, unsaved, with one more empty step.</summary>
+    public async Task<IActionResult> OnPostAddStepAsync(long id, CancellationToken ct)
+    {
+        if ((await LoadAsync(id, ct)).Policy is null)
+        {
+            return NotFound();
+        }
+
+        ModelState.Clear();
+        if (Policy.Reminders.Count < 20)
+        {
+            Policy.Reminders.Add(new ReminderRow());
+        }
+
+        return Page();
     }
 
     private async Task<(Policy? Policy, SchoolScope Scope)> LoadAsync(long id, CancellationToken ct)

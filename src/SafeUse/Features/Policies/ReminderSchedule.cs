@@ -106,6 +106,33 @@ internal static class ReminderSchedule
         return true;
     }
 
+    /// <summary>The schedule in words, a line a step: "3 days before the due date: a reminder to the member of staff".</summary>
+    public static IReadOnlyList<string> Describe(string? text) =>
+        TryParse(text, out var steps, out _) ? steps.Select(Describe).ToList() : [text ?? ""];
+
+    public static string Describe(ReminderStep step)
+    {
+        var when = (step.FromDue, step.Days) switch
+        {
+            (false, var d) => $"{Days(d)} after they are asked",
+            (true, 0) => "On the due date",
+            (true, < 0 and var d) => $"{Days(-d)} before the due date",
+            (true, var d) => $"{Days(d)} after the due date",
+        };
+
+        // Who SignOffScheduler writes to: a line manager step goes to the Head when there is no line manager, and a
+        // Head step to the executive leader when the person is the Head.
+        var who = step.Recipient switch
+        {
+            ReminderRecipient.LineManager => "a reminder to their line manager (or the Head, if they have none)",
+            ReminderRecipient.Head => "a reminder to the Head of their school (or the executive leader, if they are the Head)",
+            _ => "a reminder to the member of staff",
+        };
+        return $"{when}: {who}";
+    }
+
+    private static string Days(int n) => n == 1 ? "1 day" : $"{n.ToString(CultureInfo.InvariantCulture)} days";
+
     public static IReadOnlyList<ReminderStep> Parse(string? text) =>
         TryParse(text, out var steps, out var error) ? steps : throw new FormatException(error);
 }

@@ -6,6 +6,7 @@ using SafeUse.Features.SignOff;
 using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
+using SafeUse.Platform.Web;
 
 namespace SafeUse.Features.Policies;
 
@@ -66,6 +67,13 @@ internal sealed class VersionModel(AppDbContext db, CurrentUser current, AuditTr
         return Redirect($"/policies/{id}/versions/{versionId}");
     }
 
+    /// <summary>What publishing would do, once the details pass: shown to confirm before anything is published.</summary>
+    public PublishPreview? Confirming { get; private set; }
+
+    /// <summary>The publish form's fields in the order the page shows them.</summary>
+    public static readonly IReadOnlyList<string> ErrorOrder = [nameof(Text), nameof(Declaration), "Publish.Number", "Publish.Kind", "Publish.ChangeSummary", "Publish.ApprovedBy", "Publish.ApprovedOn"];
+
+    /// <summary>Checks the details (all of them, at once) and asks to confirm, with how many will be asked and emailed.</summary>
     public async Task<IActionResult> OnPostPublishAsync(long id, long versionId, CancellationToken ct)
     {
         if (await LoadAsync(id, versionId, ct) is { } refused)
@@ -73,27 +81,42 @@ internal sealed class VersionModel(AppDbContext db, CurrentUser current, AuditTr
             return refused;
         }
 
-        DateOnly? approvedOn = null;
-        if (!string.IsNullOrWhiteSpace(Publish.ApprovedOn))
+        if (await ValidatePublishAsync(ct) is null)
         {
-            approvedOn = PolicyDates.Parse(Publish.ApprovedOn);
-            if (approvedOn is null)
-            {
-                ModelState.AddModelError("Publish.ApprovedOn", "Enter the date approved as a date, like 01/09/2025");
-                return Page();
-            }
+            return Page();
         }
 
-        if (HasPublished && string.IsNullOrWhiteSpace(Publish.ChangeSummary))
+        Confirming = await signOff.PreviewPublishAsync(versionId, Publish.Kind, ct);
+        return Page();
+    }
+
+    /// <summary>From the confirmation: back to the form with the details as given.</summary>
+    public async Task<IActionResult> OnPostChangeAsync(long id, long versionId, CancellationToken ct) => await LoadAsync(id, versionId, ct) ?? Page();
+
+    /// <summary>Publishes, checking the details again: the confirmation's fields are only what the author sent.</summary>
+    public async Task<IActionResult> OnPostConfirmAsync(long id, long versionId, CancellationToken ct)
+    {
+        if (await LoadAsync(id, versionId, ct) is { } refused)
         {
-            ModelState.AddModelError("Publish.ChangeSummary", "Summarise what changed, for the version history");
+            return refused;
+        }
+
+        if (Concurrency != Draft.Version)
+        {
+            ModelState.AddModelError("", "The draft was changed after you checked the details: check them again, then publish.");
+        }
+
+        if (await ValidatePublishAsync(ct) is not { } approvedOn)
+        {
             return Page();
         }
 
         try
         {
-            var asked = await signOff.PublishAsync(versionId, new PublishInput(Publish.Number ?? "", Publish.Kind, Publish.ChangeSummary, Publish.ApprovedBy, approvedOn), await current.ActorAsync(ct), ct);
-            TempData["Success"] = $"Published version {Publish.Number?.Trim()}. {asked} {(asked == 1 ? "person has" : "people have")} been asked to sign.";
+            var preview = await signOff.PreviewPublishAsync(versionId, Publish.Kind, ct);
+            var asked = await signOff.PublishAsync(versionId, new PublishInput(Publish.Number!, Publish.Kind, Publish.ChangeSummary, Publish.ApprovedBy, approvedOn.Value), await current.ActorAsync(ct), ct);
+            TempData["Success"] = $"Published version {Publish.Number!.Trim()}. {asked} {(asked == 1 ? "person has" : "people have")} been asked to sign"
+                + (asked == 0 ? "." : $"; {preview.Emailed} emailed.");
             return Redirect($"/policies/{id}");
         }
         catch (SignOffException ex)
@@ -101,6 +124,37 @@ internal sealed class VersionModel(AppDbContext db, CurrentUser current, AuditTr
             ModelState.AddModelError(ex.Field.Length == 0 ? "" : "Publish." + ex.Field, ex.Message);
             return Page();
         }
+    }
+
+    /// <summary>Every publish field, in form order; the date approved (or none) when all pass, else null.</summary>
+    private async Task<DateCheck?> ValidatePublishAsync(CancellationToken ct)
+    {
+        var number = Publish.Number?.Trim() ?? "";
+        if (number.Length == 0)
+        {
+            ModelState.AddModelError("Publish.Number", "Enter a version number, like 2.0");
+        }
+        else if (number.Length > 20)
+        {
+            ModelState.AddModelError("Publish.Number", "The version number must be 20 characters or fewer");
+        }
+        else if (await db.PolicyVersions.AnyAsync(v => v.PolicyId == Policy.Id && v.Id != Draft.Id && v.Number == number, ct))
+        {
+            ModelState.AddModelError("Publish.Number", $"Version {number} already exists for this policy");
+        }
+
+        if (!Enum.IsDefined(Publish.Kind))
+        {
+            ModelState.AddModelError("Publish.Kind", "Choose whether staff must sign again");
+        }
+
+        if (HasPublished && string.IsNullOrWhiteSpace(Publish.ChangeSummary))
+        {
+            ModelState.AddModelError("Publish.ChangeSummary", "Summarise what changed, for the version history");
+        }
+
+        var approvedOn = GovDate.Check(ModelState, "Publish.ApprovedOn", "Date approved", Publish.ApprovedOn.Day, Publish.ApprovedOn.Month, Publish.ApprovedOn.Year, DateShape.Exact);
+        return ModelState.IsValid ? approvedOn : null;
     }
 
     private async Task<IActionResult?> LoadAsync(long id, long versionId, CancellationToken ct)
@@ -131,5 +185,5 @@ internal sealed class PublishForm
     public ChangeKind Kind { get; set; } = ChangeKind.Material;
     public string? ChangeSummary { get; set; }
     public string? ApprovedBy { get; set; }
-    public string? ApprovedOn { get; set; }
+    public DateParts ApprovedOn { get; set; } = new();
 }

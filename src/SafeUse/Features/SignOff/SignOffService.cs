@@ -11,6 +11,12 @@ namespace SafeUse.Features.SignOff;
 
 internal sealed record PublishInput(string Number, ChangeKind Kind, string? ChangeSummary, string? ApprovedBy, DateOnly? ApprovedOn);
 
+/// <summary>What publishing a version would do: how many are asked to sign, how many of them are emailed, and how many are not asked because they have signed the version in force.</summary>
+internal sealed record PublishPreview(int Asked, int Emailed, int AlreadySigned, ChangeKind Kind)
+{
+    public int WithoutEmail => Asked - Emailed;
+}
+
 internal sealed record ManualReminderResult(int Sent, int AlreadyToday, int NoEmail);
 
 internal sealed record SignInput(long VersionId, bool Agreed, string? TypedName, string? IpAddress, string? UserAgent, SignMethod Method = SignMethod.SelfService, long? WitnessPersonId = null);
@@ -67,8 +73,7 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
 
         var policy = await db.Policies.Include(p => p.Schools).Include(p => p.Audience).FirstAsync(p => p.Id == version.PolicyId, ct);
         var previous = await db.PolicyVersions.Where(v => v.PolicyId == policy.Id && v.Status == VersionStatus.Published).ToListAsync(ct);
-        // The first version of a policy always asks everyone to sign.
-        var kind = previous.Count == 0 && !await db.PolicyVersions.AnyAsync(v => v.PolicyId == policy.Id && v.Status == VersionStatus.Superseded, ct) ? ChangeKind.Material : input.Kind;
+        var kind = await KindOfAsync(policy.Id, input.Kind, ct);
 
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
@@ -194,6 +199,32 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
 
         return total;
     }
+
+    /// <summary>
+    /// What publishing the draft would do, counted as <see cref="PublishAsync"/> counts: the audience from
+    /// <see cref="Audience.PersonIdsAsync"/>, less (for an editorial change) those who have signed the version in
+    /// force, and of those asked, the ones with an email address to write to.
+    /// </summary>
+    public async Task<PublishPreview> PreviewPublishAsync(long versionId, ChangeKind requested, CancellationToken ct)
+    {
+        var policyId = await db.PolicyVersions.Where(v => v.Id == versionId).Select(v => v.PolicyId).FirstAsync(ct);
+        var policy = await db.Policies.AsNoTracking().Include(p => p.Schools).Include(p => p.Audience).FirstAsync(p => p.Id == policyId, ct);
+        var kind = await KindOfAsync(policyId, requested, ct);
+        var audience = await Audience.PersonIdsAsync(db, policy, ct);
+        var signed = kind == ChangeKind.Editorial ? (await CompliantPeopleAsync(policyId, ct)).ToHashSet() : [];
+        var asked = audience.Where(id => !signed.Contains(id)).ToList();
+        var emailed = 0;
+        foreach (var chunk in asked.Chunk(5000))
+        {
+            emailed += await db.People.CountAsync(p => chunk.Contains(p.Id) && p.Email != null, ct);
+        }
+
+        return new(asked.Count, emailed, audience.Count - asked.Count, kind);
+    }
+
+    /// <summary>The kind a new version is published as: the first version of a policy always asks everyone to sign.</summary>
+    private async Task<ChangeKind> KindOfAsync(long policyId, ChangeKind requested, CancellationToken ct) =>
+        await db.PolicyVersions.AnyAsync(v => v.PolicyId == policyId && v.Status != VersionStatus.Draft, ct) ? requested : ChangeKind.Material;
 
     /// <summary>People who have signed the version in force: the latest material version or any version after it.</summary>
     public async Task<List<long>> CompliantPeopleAsync(long policyId, CancellationToken ct)

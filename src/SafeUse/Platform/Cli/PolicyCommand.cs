@@ -47,7 +47,7 @@ internal static class PolicyCommand
             }
             else
             {
-                Console.WriteLine($"{path.Name}: \"{doc.Title}\", {doc.Metadata.Count} metadata lines, {doc.AllSections().Count(s => s.Heading is not null)} sections, {doc.AllClauses().Count()} clauses, {doc.Tables.Count} tables, {(doc.Declaration is null ? "no signature slip" : "a signature slip")}.");
+                Console.WriteLine($"{path.Name}: \"{doc.Title}\", {PolicyDocumentSummary.Count(doc.Metadata.Count, "metadata line")}, {PolicyDocumentSummary.Parts(doc)}, {(doc.Declaration is null ? "no signature slip" : "a signature slip")}.");
             }
 
             if (parse.GetValue(dryRun))

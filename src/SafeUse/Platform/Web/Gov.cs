@@ -38,19 +38,19 @@ internal static class Gov
     /// <summary>The error summary at the top of a form, each error linking to its field.</summary>
     /// <param name="state">The page's model state.</param>
     /// <param name="order">
-    /// The fields in the form's order. Model state lists its keys alphabetically, so a form whose fields are not in
-    /// alphabetical order names them here; errors for other keys follow, and errors about the whole form come first.
+    /// The form's field names in the order they appear (a name also covers its parts: "Policy.NextReview" covers
+    /// "Policy.NextReview.Month"), so the summary lists errors in form order; model state keeps its keys sorted
+    /// by name. Errors for names not listed follow, and errors for the whole form ("") come first.
     /// </param>
-    public static IHtmlContent ErrorSummary(ModelStateDictionary state, string[]? order = null)
+    public static IHtmlContent ErrorSummary(ModelStateDictionary state, IReadOnlyList<string>? order = null)
     {
         if (state.IsValid)
         {
             return HtmlString.Empty;
         }
 
-        int Rank(string key) => key.Length == 0 ? -1 : order is not null && Array.IndexOf(order, key) is >= 0 and var i ? i : int.MaxValue;
         var items = state.Where(kv => kv.Value is not null && kv.Value.Errors.Count > 0)
-            .OrderBy(kv => Rank(kv.Key))
+            .OrderBy(kv => FormPosition(kv.Key, order))
             .SelectMany(kv => kv.Value!.Errors.Select(e => kv.Key.Length == 0
                 ? $"<li>{Enc.Encode(e.ErrorMessage)}</li>"
                 : $"<li><a href=\"#{Id(kv.Key)}\">{Enc.Encode(e.ErrorMessage)}</a></li>"));
@@ -62,6 +62,29 @@ internal static class Gov
               </div>
             </div>
             """);
+    }
+
+    /// <summary>Where a model state key comes in a form whose field names are given in order (see <see cref="ErrorSummary"/>).</summary>
+    public static int FormPosition(string key, IReadOnlyList<string>? order)
+    {
+        if (key.Length == 0)
+        {
+            return -1;
+        }
+
+        var (rank, length) = (int.MaxValue, -1);
+        for (var i = 0; order is not null && i < order.Count; i++)
+        {
+            var name = order[i];
+            var covers = key.Equals(name, StringComparison.OrdinalIgnoreCase)
+                || (key.Length > name.Length && key.StartsWith(name, StringComparison.OrdinalIgnoreCase) && key[name.Length] is '.' or '[');
+            if (covers && name.Length > length)
+            {
+                (rank, length) = (i, name.Length);
+            }
+        }
+
+        return rank;
     }
 
     public static string Local(DateTime? utc) => utc is null ? "" :

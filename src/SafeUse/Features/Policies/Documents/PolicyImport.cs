@@ -41,7 +41,7 @@ internal static partial class PolicyImport
                     {
                         if (PolicyDates.Parse(part) is not null)
                         {
-                            form.Approved = part;
+                            form.Approved = PolicyDateInput.From(part);
                         }
                         else
                         {
@@ -55,7 +55,10 @@ internal static partial class PolicyImport
                     {
                         if (PolicyDates.Parse(part) is not null)
                         {
-                            form.Adopted ??= part;
+                            if (form.Adopted.Text is null)
+                            {
+                                form.Adopted = PolicyDateInput.From(part);
+                            }
                         }
                         else
                         {
@@ -68,19 +71,19 @@ internal static partial class PolicyImport
                     form.Dissemination = value;
                     break;
                 case "dateapproved" or "approvaldate" or "approvedon" or "dateratified" or "dateofapproval" or "dateagreed":
-                    form.Approved = value;
+                    form.Approved = PolicyDateInput.From(value);
                     break;
                 case "adopted" or "dateadopted" or "issued" or "dateissued" or "dateofissue" or "implementationdate" or "effectivedate" or "datepublished":
-                    form.Adopted = value;
+                    form.Adopted = PolicyDateInput.From(value);
                     break;
                 case "lastreview" or "lastreviewed" or "reviewed" or "datereviewed" or "dateoflastreview":
-                    form.LastReview = Parts(value).FirstOrDefault(p => PolicyDates.Parse(p) is not null) ?? value;
+                    form.LastReview = PolicyDateInput.From(Parts(value).FirstOrDefault(p => PolicyDates.Parse(p) is not null));
                     break;
                 case "nextreview" or "nextreviewdate" or "reviewdate" or "dateofnextreview" or "tobereviewed" or "nextreviewdue" or "reviewby":
-                    form.NextReview = value;
+                    form.NextReview = PolicyDateInput.From(value);
                     break;
                 case "reviewcycle" or "reviewfrequency" or "frequency" or "reviewperiod" or "frequencyofreview":
-                    form.ReviewCycleMonths = CycleMonths(value) ?? form.ReviewCycleMonths;
+                    form.ReviewCycleMonths = CycleMonths(value)?.ToString(CultureInfo.InvariantCulture) ?? form.ReviewCycleMonths;
                     form.ReviewOnLawChange |= LawChange().IsMatch(value);
                     break;
                 case "legislation" or "legalframework" or "statutoryguidance":
@@ -115,19 +118,8 @@ internal static partial class PolicyImport
             form.Legislation = string.Join('\n', legislation.Distinct());
         }
 
-        // A date the form cannot use is left for the person to correct, with the original kept in the text.
-        foreach (var (get, set) in new (Func<string?>, Action<string?>)[]
-                 {
-                     (() => form.Approved, v => form.Approved = v), (() => form.Adopted, v => form.Adopted = v),
-                     (() => form.LastReview, v => form.LastReview = v), (() => form.NextReview, v => form.NextReview = v),
-                 })
-        {
-            if (get() is { } text && PolicyDates.Parse(text) is null)
-            {
-                set(null);
-            }
-        }
-
+        // A date the form cannot use (PolicyDateInput.From gives an empty one) is left for the person to fill in,
+        // with the original kept in the text.
         return form;
     }
 
