@@ -53,7 +53,7 @@ internal static partial class PolicyText
         foreach (var block in document)
         {
             // Directly under the title, where an imported policy's details go, one such line is enough.
-            var underTitle = previous is HeadingBlock { Level: 1 } && document.IndexOf(previous) == 0;
+            var underTitle = previous is HeadingBlock { Level: 2 } && document.IndexOf(previous) == 0; // the title, demoted above
             previous = block;
             if (block is ParagraphBlock paragraph && DetailLines(markdown, paragraph, underTitle ? 1 : 2) is { } details)
             {
