@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SafeUse.Features.Demo;
+using SafeUse.Features.Incidents;
 using SafeUse.Features.People;
 using SafeUse.Features.Policies;
 using SafeUse.Features.Setup;
@@ -27,6 +28,7 @@ internal static class SafeUseHost
         services.AddDemo();
         services.AddPolicies();
         services.AddSignOff();
+        services.AddIncidents();
         return services;
     }
 

@@ -14,6 +14,9 @@ internal enum Role
     ItLead,
     Dpo,
     Governor,
+
+    /// <summary>Chair of a school's governing body, or with no school the trust's chair: the case manager when the Head is the subject of an allegation.</summary>
+    ChairOfGovernors,
     Administrator,
 }
 
@@ -32,6 +35,7 @@ internal static class Roles
         Role.ItLead => "it-lead",
         Role.Dpo => "dpo",
         Role.Governor => "governor",
+        Role.ChairOfGovernors => "chair-of-governors",
         Role.Administrator => "administrator",
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };
@@ -49,6 +53,7 @@ internal static class Roles
         Role.ItLead => "IT lead",
         Role.Dpo => "Data Protection Officer",
         Role.Governor => "Governor",
+        Role.ChairOfGovernors => "Chair of Governors",
         Role.Administrator => "Administrator",
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };

@@ -11,10 +11,16 @@ internal static class PolicyAccess
 
     public static readonly Role[] ManagerRoles = [Role.Administrator, Role.OnlineSafetyLead, Role.Head, Role.ExecutiveLeader];
 
-    public static readonly Role[] ReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.Governor, Role.Dpo, Role.LineManager];
+    public static readonly Role[] ReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.ItLead, Role.Governor, Role.ChairOfGovernors, Role.Dpo, Role.LineManager];
 
     /// <summary>Roles that see every person of their schools in a register (a line manager sees only their team).</summary>
-    public static readonly Role[] WholeSchoolReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.Governor, Role.Dpo];
+    public static readonly Role[] WholeSchoolReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.ItLead, Role.Governor, Role.ChairOfGovernors, Role.Dpo];
+
+    /// <summary>Governors (the chair too) read totals; names only where the trust allows it.</summary>
+    public static readonly Role[] GovernorRoles = [Role.Governor, Role.ChairOfGovernors];
+
+    /// <summary>Roles that may own a policy without managing it, and so read and answer the queries they are emailed about.</summary>
+    public static readonly Role[] QueryOwnerRoles = [Role.Dsl, Role.DeputyDsl, Role.Dpo, Role.ItLead, Role.SeniorLeader];
 
     /// <summary>A trust-wide policy is managed trust-wide; a schools policy by someone who manages all its schools.</summary>
     public static bool CanManage(Policy policy, SchoolScope scope) =>

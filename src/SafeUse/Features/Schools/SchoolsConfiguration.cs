@@ -19,6 +19,7 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         b.HasKey(s => s.Id);
         b.Property(s => s.Name).HasMaxLength(200);
         b.Property(s => s.Urn).HasMaxLength(6);
+        b.Property(s => s.ReferenceCode).HasMaxLength(5);
         b.Property(s => s.TimeZone).HasMaxLength(64);
         b.HasOne<Trust>().WithMany().HasForeignKey(s => s.TrustId);
         b.HasIndex(s => s.Urn).IsUnique();

@@ -22,5 +22,8 @@ internal sealed class School
     public string? Urn { get; set; }
 
     public string TimeZone { get; set; } = DefaultTimeZone;
+
+    /// <summary>Two to five capital letters that begin the school's incident references (HIL-2026-0042); from its name if not set.</summary>
+    public string? ReferenceCode { get; set; }
     public DateTime CreatedAt { get; set; }
 }

@@ -10,8 +10,11 @@ namespace SafeUse.Features.SignOff;
 
 internal sealed record QueryItem(PolicyQuery Query, string Name);
 
-/// <summary>The policy's managers read and answer staff questions raised instead of signing.</summary>
-[Authorize(Policy = PolicyAccess.Managers)]
+/// <summary>
+/// The policy's managers, and its owner (the named person, or a holder of the owner role such as the DSL or DPO), read
+/// and answer staff questions raised instead of signing: the owner is who the questions are emailed to.
+/// </summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
 internal sealed class QueriesModel(AppDbContext db, CurrentUser current, SignOffService signOff) : PageModel
 {
     public Policy Policy { get; private set; } = null!;
@@ -42,10 +45,31 @@ internal sealed class QueriesModel(AppDbContext db, CurrentUser current, SignOff
     private async Task<bool> LoadAsync(long id, CancellationToken ct)
     {
         var policy = await db.Policies.AsNoTracking().Include(p => p.Schools).FirstOrDefaultAsync(p => p.Id == id, ct);
-        var scope = await current.ScopeAsync(PolicyAccess.ManagerRoles, ct);
-        if (policy is null || !PolicyAccess.CanSee(policy, scope))
+        if (policy is null)
         {
             return false;
+        }
+
+        var scope = await current.ScopeAsync(PolicyAccess.ManagerRoles, ct);
+        if (!PolicyAccess.CanSee(policy, scope))
+        {
+            // The owner reads the questions they are sent: a named owner all of them, an owner role those from its schools.
+            if (policy.OwnerPersonId is { } ownerId && ownerId == current.PersonId)
+            {
+                scope = new SchoolScope(true, new HashSet<long>());
+            }
+            else if (policy.OwnerPersonId is null && policy.OwnerRole is { } role && PolicyAccess.QueryOwnerRoles.Contains(role))
+            {
+                scope = await current.ScopeAsync([role], ct);
+                if (!PolicyAccess.CanSee(policy, scope))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
         }
 
         Policy = policy;

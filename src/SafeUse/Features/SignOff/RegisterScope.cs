@@ -14,7 +14,7 @@ namespace SafeUse.Features.SignOff;
 internal sealed record RegisterScope(SchoolScope Schools, SchoolScope Named, bool Team, long MeId)
 {
     /// <summary>Whole-school readers who see people by name whatever the trust's setting: all but governors.</summary>
-    public static readonly Role[] NamedReaderRoles = PolicyAccess.WholeSchoolReaderRoles.Where(r => r != Role.Governor).ToArray();
+    public static readonly Role[] NamedReaderRoles = PolicyAccess.WholeSchoolReaderRoles.Except(PolicyAccess.GovernorRoles).ToArray();
 
     /// <summary>The reader's scope on this policy's register, or null when they may not read it.</summary>
     public static async Task<RegisterScope?> OnAsync(AppDbContext db, CurrentUser current, Policy policy, CancellationToken ct)

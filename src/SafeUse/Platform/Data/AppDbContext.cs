@@ -42,6 +42,11 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<PolicyQuery> PolicyQueries => Set<PolicyQuery>();
     public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
     public DbSet<ManualReminder> ManualReminders => Set<ManualReminder>();
+    public DbSet<Features.Incidents.RoleLabel> RoleLabels => Set<Features.Incidents.RoleLabel>();
+    public DbSet<Features.Incidents.ReportKindSetting> ReportKindSettings => Set<Features.Incidents.ReportKindSetting>();
+    public DbSet<Features.Incidents.Incident> Incidents => Set<Features.Incidents.Incident>();
+    public DbSet<Features.Incidents.IncidentEntry> IncidentEntries => Set<Features.Incidents.IncidentEntry>();
+    public DbSet<Features.Incidents.IncidentRecipient> IncidentRecipients => Set<Features.Incidents.IncidentRecipient>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

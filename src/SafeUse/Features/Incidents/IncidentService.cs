@@ -1,0 +1,369 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SafeUse.Features.People;
+using SafeUse.Features.Schools;
+using SafeUse.Features.SignOff;
+using SafeUse.Platform.Audit;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Features.Incidents;
+
+/// <summary>A bad answer on a report or an incident action: the field it belongs to and what is wrong.</summary>
+internal sealed class IncidentException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>What a member of staff reports.</summary>
+internal sealed record ReportInput(
+    long SchoolId,
+    string Kind,
+    string? WhatHappened,
+    DateTime? OccurredAt,
+    long? SubjectId,
+    string? ReportedBy,
+    IReadOnlyDictionary<string, string?> Answers);
+
+/// <summary>A school's settings for a kind with the shipped kind beside them.</summary>
+internal sealed record KindAtSchool(ReportKind Kind, ReportKindSetting Setting);
+
+/// <summary>
+/// Reports and incidents: a school's kinds and routes, making a report (its number, its route resolved, its first
+/// emails), and every later entry. Each change is one unit of work with its audit event and emails.
+/// </summary>
+internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platform.Outbox.Outbox outbox, TimeProvider time, IOptions<SignOffOptions> options)
+{
+    public const int MaxText = 10_000;
+    public const int MaxLine = 300;
+
+    public static readonly IReadOnlyList<(string Code, string Label)> Outcomes =
+    [
+        ("advice", "Advice given"), ("training", "Training"), ("disciplinary", "Disciplinary referral"), ("police", "Police referral"),
+        ("lado", "LADO referral"), ("filter-changed", "Filter or setting changed"), ("no-further-action", "No further action"),
+    ];
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Every kind at a school: its stored settings, or the shipped defaults where it has none yet.</summary>
+    public async Task<List<KindAtSchool>> KindsAsync(long schoolId, CancellationToken ct)
+    {
+        var stored = await db.ReportKindSettings.AsNoTracking().Where(s => s.SchoolId == schoolId).ToDictionaryAsync(s => s.Kind, ct);
+        return ReportKinds.All.Select(k => new KindAtSchool(k, stored.GetValueOrDefault(k.Code) ?? Default(schoolId, k))).ToList();
+    }
+
+    public static ReportKindSetting Default(long schoolId, ReportKind kind) => new()
+    {
+        SchoolId = schoolId,
+        Kind = kind.Code,
+        Name = kind.Name,
+        Enabled = true,
+        AttachmentsAllowed = kind.DefaultAttachments,
+        Route = Route.Format(kind.DefaultRoute),
+        AcknowledgeHours = null,
+    };
+
+    /// <summary>A school's names for its roles, falling back to SafeUse's.</summary>
+    public async Task<RoleNames> LabelsAsync(long schoolId, CancellationToken ct) =>
+        new(await db.RoleLabels.AsNoTracking().Where(l => l.SchoolId == schoolId).ToDictionaryAsync(l => l.Role, l => l.Label, ct));
+
+    public static string SchoolCode(School school)
+    {
+        if (!string.IsNullOrWhiteSpace(school.ReferenceCode))
+        {
+            return school.ReferenceCode;
+        }
+
+        var letters = new string(school.Name.Where(char.IsAsciiLetter).Take(3).ToArray()).ToUpperInvariant();
+        return letters.Length >= 2 ? letters : "SCH";
+    }
+
+    /// <summary>Everything routing needs about the trust's people, read once.</summary>
+    public async Task<RoutingWorld> WorldAsync(CancellationToken ct)
+    {
+        var assignments = await db.RoleAssignments.AsNoTracking().ToListAsync(ct);
+        var people = await db.People.AsNoTracking().Select(p => new { p.Id, p.LineManagerId, p.IsLeaver }).ToListAsync(ct);
+        return new RoutingWorld(assignments, people.ToDictionary(p => p.Id, p => p.LineManagerId), people.Where(p => p.IsLeaver).Select(p => p.Id).ToHashSet());
+    }
+
+    /// <summary>
+    /// The route a report takes: the school's route for its kind, with the recipients the kind always needs (the DPO
+    /// for a breach; the DSL and the Head for illegal content and conduct) added when a school's route left them out.
+    /// </summary>
+    public static IReadOnlyList<string> EffectiveRoute(ReportKind kind, ReportKindSetting setting)
+    {
+        var route = Route.Parse(setting.Route).Where(Route.IsValidRecipient).ToList();
+        foreach (var required in kind.RequiredRecipients.Where(r => !route.Contains(r)))
+        {
+            route.Add(required);
+        }
+
+        return route;
+    }
+
+    /// <summary>Who a report goes to. Conduct concerns go to the case manager and the DSL only, whatever else a route says.</summary>
+    public static IReadOnlyList<Recipient> Recipients(ReportKind kind, ReportKindSetting setting, RoutingWorld world, long schoolId, long reporterId, long? subjectId, bool subjectAtNoSchool)
+    {
+        if (kind.Restricted)
+        {
+            // KCSIE's case manager: the Head; the Chair of Governors when the Head is the subject; the Executive leader
+            // when the subject works for the trust centrally.
+            string[] caseRoute = subjectAtNoSchool ? [Route.Code(Role.ExecutiveLeader), Route.Code(Role.Dsl)] : [Route.Code(Role.Head), Route.Code(Role.Dsl)];
+            return Route.Resolve(caseRoute, world, subjectAtNoSchool ? null : schoolId, reporterId, subjectId, caseManagement: true);
+        }
+
+        return Route.Resolve(EffectiveRoute(kind, setting), world, schoolId, reporterId, subjectId);
+    }
+
+    public async Task<Incident> ReportAsync(ReportInput input, Actor reporter, CancellationToken ct)
+    {
+        var kind = ReportKinds.Find(input.Kind) ?? throw new IncidentException("Kind", "Choose what you are reporting");
+        var school = await db.Schools.FirstOrDefaultAsync(s => s.Id == input.SchoolId, ct) ?? throw new IncidentException("SchoolId", "Choose a school");
+        var setting = (await KindsAsync(school.Id, ct)).First(k => k.Kind.Code == kind.Code).Setting;
+        if (!setting.Enabled)
+        {
+            throw new IncidentException("Kind", "That kind of report is not used at this school: choose another, or Something else");
+        }
+
+        var errors = Validate(kind, input);
+        if (errors.Count > 0)
+        {
+            throw new IncidentException(errors[0].Field, errors[0].Message);
+        }
+
+        var reporterId = reporter.PersonId ?? throw new IncidentException("", "Sign in to make a report");
+        bool subjectAtNoSchool = false;
+        if (input.SubjectId is { } subjectId)
+        {
+            var subject = await db.People.AsNoTracking().Include(p => p.Schools).FirstOrDefaultAsync(p => p.Id == subjectId && !p.IsLeaver, ct)
+                ?? throw new IncidentException("SubjectId", "Choose the member of staff from the list");
+            if (subject.Id == reporterId)
+            {
+                throw new IncidentException("SubjectId", "You cannot report a concern about yourself here: speak to your line manager or the Head");
+            }
+
+            subjectAtNoSchool = subject.Schools.Count == 0;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var world = await WorldAsync(ct);
+        var recipients = Recipients(kind, setting, world, school.Id, reporterId, input.SubjectId, subjectAtNoSchool);
+        var awareAt = kind.Code == ReportKinds.DataBreach ? ParseTime(input.Answers.GetValueOrDefault("aware-at")) ?? now : (DateTime?)null;
+        if (kind.Code == ReportKinds.LostDevice && input.Answers.GetValueOrDefault("held-personal-data") == "yes")
+        {
+            // A lost device that held personal data is a breach until the DPO decides otherwise: its clock starts now.
+            awareAt = now;
+        }
+
+        var answers = kind.Fields.Where(f => !string.IsNullOrWhiteSpace(input.Answers.GetValueOrDefault(f.Code)))
+            .ToDictionary(f => f.Code, f => input.Answers[f.Code]!.Trim());
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var year = now.Year;
+            var number = (await db.Incidents.Where(i => i.SchoolId == school.Id && i.Year == year).MaxAsync(i => (int?)i.Number, ct) ?? 0) + 1;
+            var incident = new Incident
+            {
+                SchoolId = school.Id,
+                Kind = kind.Code,
+                Year = year,
+                Number = number,
+                Reference = $"{SchoolCode(school)}-{year}-{number.ToString("0000", CultureInfo.InvariantCulture)}",
+                Restricted = kind.Restricted,
+                Status = IncidentStatus.Received,
+                ReporterId = reporterId,
+                ReportedBy = string.IsNullOrWhiteSpace(input.ReportedBy) ? null : input.ReportedBy.Trim(),
+                SubjectId = input.SubjectId,
+                OccurredAt = input.OccurredAt ?? now,
+                AwareAt = awareAt,
+                CreatedAt = now,
+            };
+            db.Incidents.Add(incident);
+            try
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await db.SaveChangesAsync(ct);
+                db.IncidentEntries.Add(new IncidentEntry
+                {
+                    IncidentId = incident.Id,
+                    Type = EntryTypes.Report,
+                    AuthorId = reporterId,
+                    AuthorName = reporter.Name,
+                    At = now,
+                    Text = input.WhatHappened!.Trim(),
+                    Data = answers.Count == 0 ? null : JsonSerializer.Serialize(answers, Json),
+                });
+                var first = FirstSteps(recipients, setting.AcknowledgeHours);
+                foreach (var r in recipients)
+                {
+                    db.IncidentRecipients.Add(new IncidentRecipient { IncidentId = incident.Id, PersonId = r.PersonId, Step = r.Step, Reason = r.Reason, NotifiedAt = r.Step <= first ? now : null });
+                }
+
+                incident.NotifiedStep = first;
+                await NotifyAsync(incident, setting.Name, recipients.Where(r => r.Step <= first).Select(r => r.PersonId), ct);
+                audit.Record(db, reporter, "incident.reported", "incident", incident.Id,
+                    $"Report {incident.Reference} ({(kind.Restricted ? "restricted record" : setting.Name)}) made and routed to {recipients.Count} {(recipients.Count == 1 ? "person" : "people")}",
+                    schoolId: school.Id);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return incident;
+            }
+            catch (DbUpdateException ex) when (DatabaseProvider.IsUniqueViolation(ex) && attempt < 5)
+            {
+                // Two reports at the same school took the same number at once: this one takes the next.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>Every problem with a report, in the form's order.</summary>
+    public static List<(string Field, string Message)> Validate(ReportKind kind, ReportInput input)
+    {
+        var errors = new List<(string, string)>();
+        if (string.IsNullOrWhiteSpace(input.WhatHappened))
+        {
+            errors.Add(("WhatHappened", "Say what happened"));
+        }
+        else if (input.WhatHappened.Length > MaxText)
+        {
+            errors.Add(("WhatHappened", $"What happened must be {MaxText:N0} characters or fewer"));
+        }
+
+        if (input.OccurredAt is { } at && at > DateTime.UtcNow.AddMinutes(5))
+        {
+            errors.Add(("OccurredAt", "When it happened must be in the past"));
+        }
+
+        if (kind.NeedsSubject && input.SubjectId is null)
+        {
+            errors.Add(("SubjectId", "Choose the member of staff the concern is about"));
+        }
+
+        if (input.ReportedBy is { Length: > 200 })
+        {
+            errors.Add(("ReportedBy", "Who told you must be 200 characters or fewer"));
+        }
+
+        foreach (var field in kind.Fields)
+        {
+            var value = input.Answers.GetValueOrDefault(field.Code)?.Trim();
+            var name = $"Answers[{field.Code}]";
+            if (string.IsNullOrEmpty(value))
+            {
+                if (field.Required)
+                {
+                    errors.Add((name, field.Type == FieldType.YesNo ? $"Answer: {field.Label}" : $"Enter {LowerFirst(field.Label)}"));
+                }
+
+                continue;
+            }
+
+            var limit = field.Type == FieldType.Text ? MaxText : MaxLine;
+            if (value.Length > limit)
+            {
+                errors.Add((name, $"{field.Label} must be {limit:N0} characters or fewer"));
+            }
+            else if (field.Type == FieldType.YesNo && value is not ("yes" or "no"))
+            {
+                errors.Add((name, $"Answer yes or no: {field.Label}"));
+            }
+            else if (field.Type == FieldType.DateTime && ParseTime(value) is not { } t)
+            {
+                errors.Add((name, $"{field.Label} must be a date and time, like 2026-11-30 14:05"));
+            }
+            else if (field.Type == FieldType.DateTime && ParseTime(value) > DateTime.UtcNow.AddMinutes(5))
+            {
+                errors.Add((name, $"{field.Label} must be in the past"));
+            }
+        }
+
+        return errors;
+    }
+
+    private static string LowerFirst(string s) => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..];
+
+    /// <summary>A date and time as a browser's datetime-local field sends it, taken as UK time.</summary>
+    public static DateTime? ParseTime(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)
+            || !DateTime.TryParse(value.Trim(), CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.AllowWhiteSpaces, out var local))
+        {
+            return null;
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(School.DefaultTimeZone);
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        return zone.IsInvalidTime(local) ? null : TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
+
+    /// <summary>The last step told at once: all of them, or only the first while it has time to acknowledge.</summary>
+    public static int FirstSteps(IReadOnlyList<Recipient> recipients, int? acknowledgeHours) =>
+        recipients.Count == 0 ? 0 : acknowledgeHours is null ? recipients.Max(r => r.Step) : recipients.Min(r => r.Step);
+
+    /// <summary>One email each, with the reference, the kind's general name and a link: nothing of what was reported.</summary>
+    private async Task NotifyAsync(Incident incident, string kindName, IEnumerable<long> people, CancellationToken ct)
+    {
+        var ids = people.Distinct().ToList();
+        var emails = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id) && p.Email != null && !p.IsLeaver).Select(p => new { p.Id, p.Email }).ToListAsync(ct);
+        var link = $"{options.Value.PublicUrl.TrimEnd('/')}/incidents/{incident.Id}";
+        var name = incident.Restricted ? "A restricted record" : kindName;
+        foreach (var e in emails)
+        {
+            outbox.Enqueue(db, e.Email!, $"New report {incident.Reference}: {name}",
+                $"""
+                A report has been made that you are asked to look at.
+
+                Reference: {incident.Reference}
+                Kind: {name}
+
+                Read it and acknowledge it here (you will be asked to sign in): {link}
+
+                The details are only in SafeUse, not in this email.
+                """, sensitive: true);
+        }
+
+        if (emails.Count > 0)
+        {
+            db.IncidentEntries.Add(new IncidentEntry
+            {
+                IncidentId = incident.Id,
+                Type = EntryTypes.Email,
+                AuthorName = Actor.System.Name,
+                At = time.GetUtcNow().UtcDateTime,
+                Text = $"Emailed {emails.Count} {(emails.Count == 1 ? "person" : "people")} that a report was made.",
+                Data = JsonSerializer.Serialize(emails.Select(e => e.Id).ToList(), Json),
+            });
+        }
+    }
+}
+
+internal static class EntryTypes
+{
+    public const string Report = "report";
+    public const string Note = "note";
+    public const string Action = "action";
+    public const string ActionDone = "action-done";
+    public const string Decision = "decision";
+    public const string Email = "email";
+    public const string Correction = "correction";
+    public const string Acknowledged = "acknowledged";
+    public const string Escalated = "escalated";
+    public const string Closed = "closed";
+    public const string Reopened = "reopened";
+}
+
+/// <summary>A school's names for its roles.</summary>
+internal sealed class RoleNames(IReadOnlyDictionary<Role, string> labels)
+{
+    public string this[Role role] => labels.GetValueOrDefault(role) ?? role.Label();
+
+    /// <summary>A recipient's reason as words: the role's name at the school, or how a line manager came to it.</summary>
+    public string Reason(string reason) => reason switch
+    {
+        Route.LineManager => "The reporter's line manager",
+        Route.LineManagersManager => "The reporter's line manager's line manager",
+        _ when Roles.TryParse(reason, out var r) => this[r],
+        _ => reason,
+    };
+}
