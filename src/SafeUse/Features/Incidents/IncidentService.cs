@@ -126,7 +126,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             throw new IncidentException("Kind", "That kind of report is not used at this school: choose another, or Something else");
         }
 
-        var errors = Validate(kind, input);
+        var errors = Validate(kind, input, time.GetUtcNow().UtcDateTime);
         if (errors.Count > 0)
         {
             throw new IncidentException(errors[0].Field, errors[0].Message);
@@ -217,8 +217,212 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
         }
     }
 
+    /// <summary>The first of the people told to look at it says so; the next step is then not alerted.</summary>
+    public Task AcknowledgeAsync(long incidentId, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.acknowledged", "acknowledged", (incident, now) =>
+        {
+            if (incident.AcknowledgedAt is not null)
+            {
+                throw new IncidentException("", "It has already been acknowledged");
+            }
+
+            incident.AcknowledgedAt = now;
+            incident.AcknowledgedById = actor.PersonId;
+            if (incident.Status == IncidentStatus.Received)
+            {
+                incident.Status = IncidentStatus.BeingLookedAt;
+            }
+
+            return Entry(EntryTypes.Acknowledged, "Acknowledged and being looked at.");
+        }, ct);
+
+    public Task NoteAsync(long incidentId, string? text, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.note", "a note added", (incident, _) => Entry(EntryTypes.Note, Required(text, "Text", "Write the note")), ct);
+
+    public Task DecisionAsync(long incidentId, string? text, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.decision", "a decision recorded", (incident, _) => Entry(EntryTypes.Decision, Required(text, "Text", "Write the decision and the reasons for it")), ct);
+
+    /// <summary>An action for someone the incident was routed to, with a due date.</summary>
+    public async Task ActionAsync(long incidentId, string? text, long? ownerId, DateOnly? due, Actor actor, CancellationToken ct)
+    {
+        var owners = await db.IncidentRecipients.Where(r => r.IncidentId == incidentId).Select(r => r.PersonId).ToListAsync(ct);
+        await ChangeAsync(incidentId, actor, "incident.action", "an action added", (incident, now) =>
+        {
+            var body = Required(text, "Text", "Say what needs to be done");
+            if (ownerId is not { } owner || !owners.Contains(owner))
+            {
+                throw new IncidentException("OwnerId", "Choose who will do it from the list");
+            }
+
+            if (due is not { } d)
+            {
+                throw new IncidentException("Due", "Enter the date it is due");
+            }
+
+            if (d < DateOnly.FromDateTime(now))
+            {
+                throw new IncidentException("Due", "The due date must be today or later");
+            }
+
+            return Entry(EntryTypes.Action, body, new { owner, due = d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        }, ct);
+    }
+
+    public async Task ActionDoneAsync(long incidentId, long actionId, Actor actor, CancellationToken ct)
+    {
+        var isOpenAction = await db.IncidentEntries.AnyAsync(e => e.Id == actionId && e.IncidentId == incidentId && e.Type == EntryTypes.Action, ct)
+            && !await db.IncidentEntries.AnyAsync(e => e.RefersToId == actionId && e.Type == EntryTypes.ActionDone, ct);
+        await ChangeAsync(incidentId, actor, "incident.action-done", "an action marked done", (_, _) =>
+            isOpenAction ? Entry(EntryTypes.ActionDone, "Done.", refersTo: actionId) : throw new IncidentException("", "That action is not open on this incident"), ct);
+    }
+
+    /// <summary>A correction is a new entry pointing at the one it corrects; the original stays as it was written.</summary>
+    public async Task CorrectAsync(long incidentId, long entryId, string? text, Actor actor, CancellationToken ct)
+    {
+        var exists = await db.IncidentEntries.AnyAsync(e => e.Id == entryId && e.IncidentId == incidentId && e.Type != EntryTypes.Email, ct);
+        await ChangeAsync(incidentId, actor, "incident.correction", "an entry corrected", (_, _) =>
+            exists ? Entry(EntryTypes.Correction, Required(text, "Text", "Write the correction"), refersTo: entryId) : throw new IncidentException("", "That entry is not on this incident"), ct);
+    }
+
+    public Task CloseAsync(long incidentId, string? outcome, string? note, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.closed", "closed", (incident, now) =>
+        {
+            if (incident.Status == IncidentStatus.Closed)
+            {
+                throw new IncidentException("", "It is already closed");
+            }
+
+            var outcomes = OutcomesFor(incident);
+            if (outcomes.All(o => o.Code != outcome))
+            {
+                throw new IncidentException("Outcome", "Choose the outcome");
+            }
+
+            var text = Required(note, "Note", "Write a closing note: what was done and why it can close");
+            incident.Status = IncidentStatus.Closed;
+            incident.ClosedAt = now;
+            incident.Outcome = outcome;
+            incident.AcknowledgedAt ??= now;
+            incident.AcknowledgedById ??= actor.PersonId;
+            return Entry(EntryTypes.Closed, text, new { outcome });
+        }, ct);
+
+    public Task ReopenAsync(long incidentId, string? reason, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.reopened", "reopened", (incident, _) =>
+        {
+            if (incident.Status != IncidentStatus.Closed)
+            {
+                throw new IncidentException("", "It is not closed");
+            }
+
+            var text = Required(reason, "Reason", "Say why it is being reopened");
+            incident.Status = IncidentStatus.BeingLookedAt;
+            incident.ClosedAt = null;
+            incident.Outcome = null;
+            return Entry(EntryTypes.Reopened, text);
+        }, ct);
+
+    /// <summary>Allegations are closed with KCSIE's outcomes; everything else with the school's.</summary>
+    public static IReadOnlyList<(string Code, string Label)> OutcomesFor(Incident incident) => incident.Restricted ? AllegationOutcomes : Outcomes;
+
+    public static readonly IReadOnlyList<(string Code, string Label)> AllegationOutcomes =
+    [
+        ("substantiated", "Substantiated"), ("malicious", "Malicious"), ("false", "False"), ("unsubstantiated", "Unsubstantiated"), ("unfounded", "Unfounded"),
+    ];
+
+    public static string OutcomeLabel(string? code) =>
+        Outcomes.Concat(AllegationOutcomes).FirstOrDefault(o => o.Code == code).Label ?? code ?? "";
+
+    private sealed record NewEntry(string Type, string Text, object? Data, long? RefersTo);
+
+    private static NewEntry Entry(string type, string text, object? data = null, long? refersTo = null) => new(type, text, data, refersTo);
+
+    private static string Required(string? text, string field, string message)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new IncidentException(field, message);
+        }
+
+        return text.Length > MaxText ? throw new IncidentException(field, $"It must be {MaxText:N0} characters or fewer") : text.Trim();
+    }
+
+    /// <summary>One change to an incident: the row's state, one entry, one audit event (reference only), in one transaction.</summary>
+    private async Task ChangeAsync(long incidentId, Actor actor, string action, string words, Func<Incident, DateTime, NewEntry> change, CancellationToken ct)
+    {
+        var incident = await db.Incidents.FirstOrDefaultAsync(i => i.Id == incidentId, ct) ?? throw new IncidentException("", "That incident does not exist");
+        var now = time.GetUtcNow().UtcDateTime;
+        var entry = change(incident, now);
+        incident.Version++;
+        db.IncidentEntries.Add(new IncidentEntry
+        {
+            IncidentId = incident.Id,
+            Type = entry.Type,
+            AuthorId = actor.PersonId,
+            AuthorName = actor.Name,
+            At = now,
+            Text = entry.Text,
+            Data = entry.Data is null ? null : JsonSerializer.Serialize(entry.Data, Json),
+            RefersToId = entry.RefersTo,
+        });
+        audit.Record(db, actor, action, "incident", incident.Id, $"{incident.Reference}: {words}", schoolId: incident.SchoolId);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            throw new IncidentException("", "Someone else changed this incident at the same moment: read it again before you go on");
+        }
+    }
+
+    /// <summary>
+    /// Routes with time to acknowledge: when the step told last has not acknowledged within the school's hours, the
+    /// next step is told. Run by the clock; returns how many incidents moved on.
+    /// </summary>
+    public async Task<int> EscalateAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var open = await db.Incidents.Where(i => i.AcknowledgedAt == null && i.Status != IncidentStatus.Closed).ToListAsync(ct);
+        var moved = 0;
+        foreach (var incident in open)
+        {
+            var setting = (await KindsAsync(incident.SchoolId, ct)).First(k => k.Kind.Code == incident.Kind).Setting;
+            var recipients = await db.IncidentRecipients.Where(r => r.IncidentId == incident.Id).ToListAsync(ct);
+            var lastTold = recipients.Where(r => r.NotifiedAt != null).Select(r => r.NotifiedAt!.Value).DefaultIfEmpty(incident.CreatedAt).Max();
+            var next = recipients.Where(r => r.Step > incident.NotifiedStep).Select(r => (int?)r.Step).Min();
+            if (setting.AcknowledgeHours is not { } hours || next is not { } step || now < lastTold.AddHours(hours))
+            {
+                continue;
+            }
+
+            foreach (var r in recipients.Where(r => r.Step == step))
+            {
+                r.NotifiedAt = now;
+            }
+
+            incident.NotifiedStep = step;
+            incident.Version++;
+            db.IncidentEntries.Add(new IncidentEntry
+            {
+                IncidentId = incident.Id,
+                Type = EntryTypes.Escalated,
+                AuthorName = Actor.System.Name,
+                At = now,
+                Text = $"Not acknowledged within {hours} {(hours == 1 ? "hour" : "hours")}: passed to the next people on the route.",
+            });
+            await NotifyAsync(incident, setting.Name, recipients.Where(r => r.Step == step).Select(r => r.PersonId), ct);
+            audit.Record(db, Actor.System, "incident.escalated", "incident", incident.Id, $"{incident.Reference}: not acknowledged in time, passed on", schoolId: incident.SchoolId);
+            await db.SaveChangesAsync(ct);
+            moved++;
+        }
+
+        return moved;
+    }
+
     /// <summary>Every problem with a report, in the form's order.</summary>
-    public static List<(string Field, string Message)> Validate(ReportKind kind, ReportInput input)
+    public static List<(string Field, string Message)> Validate(ReportKind kind, ReportInput input, DateTime now)
     {
         var errors = new List<(string, string)>();
         if (string.IsNullOrWhiteSpace(input.WhatHappened))
@@ -230,7 +434,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             errors.Add(("WhatHappened", $"What happened must be {MaxText:N0} characters or fewer"));
         }
 
-        if (input.OccurredAt is { } at && at > DateTime.UtcNow.AddMinutes(5))
+        if (input.OccurredAt is { } at && at > now.AddMinutes(5))
         {
             errors.Add(("OccurredAt", "When it happened must be in the past"));
         }
@@ -272,7 +476,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             {
                 errors.Add((name, $"{field.Label} must be a date and time, like 2026-11-30 14:05"));
             }
-            else if (field.Type == FieldType.DateTime && ParseTime(value) > DateTime.UtcNow.AddMinutes(5))
+            else if (field.Type == FieldType.DateTime && ParseTime(value) > now.AddMinutes(5))
             {
                 errors.Add((name, $"{field.Label} must be in the past"));
             }

@@ -35,6 +35,11 @@ internal sealed partial class SignOffClock(IServiceScopeFactory scopes, IOptions
                 await using var scope = scopes.CreateAsyncScope();
                 var result = await scope.ServiceProvider.GetRequiredService<SignOffScheduler>().RunOnceAsync(stoppingToken);
                 LogRun(logger, result.Joiners, result.Stopped, result.Reminders, result.Escalations, result.ReviewNotices, result.Reconfirmations);
+                var passedOn = await scope.ServiceProvider.GetRequiredService<Incidents.IncidentService>().EscalateAsync(stoppingToken);
+                if (passedOn > 0)
+                {
+                    LogIncidents(logger, passedOn);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -47,6 +52,9 @@ internal sealed partial class SignOffClock(IServiceScopeFactory scopes, IOptions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign-off clock: {Joiners} joiners asked, {Stopped} leavers stopped, {Reminders} reminders, {Escalations} escalation digests, {Notices} review notices, {Reconfirmations} re-confirmations")]
     private static partial void LogRun(ILogger logger, int joiners, int stopped, int reminders, int escalations, int notices, int reconfirmations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident clock: {Count} reports not acknowledged in time passed to the next people on their routes")]
+    private static partial void LogIncidents(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The sign-off clock failed")]
     private static partial void LogFailed(ILogger logger, Exception ex);

@@ -41,6 +41,11 @@ internal sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db)
         return state is not null && state.Value.Roles.Any(r => roles.Contains(r.Role));
     }
 
+    /// <summary>Whether the incidents inbox is for them: they hold a role reports go to, or a report has been routed to them.</summary>
+    public async Task<bool> HandlesIncidentsAsync(CancellationToken ct) =>
+        await HasAnyAsync(Features.Incidents.Route.Receivers, ct)
+        || (PersonId is { } me && await db.IncidentRecipients.AnyAsync(r => r.PersonId == me && r.NotifiedAt != null, ct));
+
     public async Task<SchoolScope> ScopeAsync(IEnumerable<Role> roles, CancellationToken ct)
     {
         var state = await LoadAsync(ct);

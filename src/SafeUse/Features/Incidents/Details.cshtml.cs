@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Features.People;
+using SafeUse.Platform.Audit;
+using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Features.Incidents;
+
+internal sealed record RoutedTo(long PersonId, string Name, string Reason, int Step, DateTime? NotifiedAt);
+
+/// <summary>One incident for the people it was routed to: the report, its entries in order, and what they can add.</summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+internal sealed class DetailsModel(AppDbContext db, CurrentUser current, IncidentService incidents, AuditTrail audit, TimeProvider time) : PageModel
+{
+    public Incident Incident { get; private set; } = null!;
+    public string KindName { get; private set; } = "";
+    public ReportKind? Kind { get; private set; }
+    public string SchoolName { get; private set; } = "";
+    public string ReporterName { get; private set; } = "";
+    public string? SubjectName { get; private set; }
+    public string? AcknowledgedByName { get; private set; }
+    public List<IncidentEntry> Entries { get; private set; } = [];
+    public List<RoutedTo> Routed { get; private set; } = [];
+    public Dictionary<string, string> Answers { get; private set; } = [];
+    public DateTime Now { get; private set; }
+
+    [BindProperty] public string? Text { get; set; }
+    [BindProperty] public long? OwnerId { get; set; }
+    [BindProperty] public People.DateParts Due { get; set; } = new();
+    [BindProperty] public long? EntryId { get; set; }
+    [BindProperty] public string? Outcome { get; set; }
+    [BindProperty] public string? Note { get; set; }
+    [BindProperty] public string? Reason { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (Incident.Restricted)
+        {
+            // Every view of a restricted record is on the audit trail: who, and when.
+            audit.Record(db, await current.ActorAsync(ct), "incident.viewed", "incident", Incident.Id, $"{Incident.Reference}: restricted record viewed", schoolId: Incident.SchoolId);
+            await db.SaveChangesAsync(ct);
+        }
+
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostAcknowledgeAsync(long id, CancellationToken ct) => Act(id, "acknowledge", "Acknowledged: the others on the route can see you are looking at it.", a => incidents.AcknowledgeAsync(id, a, ct), ct);
+
+    public Task<IActionResult> OnPostNoteAsync(long id, CancellationToken ct) => Act(id, "note", "Note added.", a => incidents.NoteAsync(id, Text, a, ct), ct);
+
+    public Task<IActionResult> OnPostDecisionAsync(long id, CancellationToken ct) => Act(id, "decision", "Decision recorded.", a => incidents.DecisionAsync(id, Text, a, ct), ct);
+
+    public Task<IActionResult> OnPostActionAsync(long id, CancellationToken ct) => Act(id, "action", "Action added.", a =>
+    {
+        if (!Due.IsEmpty && Due.Problem("due date") is { } problem)
+        {
+            throw new IncidentException("Due", problem);
+        }
+
+        return incidents.ActionAsync(id, Text, OwnerId, Due.IsEmpty ? null : Due.Value, a, ct);
+    }, ct);
+
+    public Task<IActionResult> OnPostDoneAsync(long id, CancellationToken ct) => Act(id, "done", "Action marked done.", a => incidents.ActionDoneAsync(id, EntryId ?? 0, a, ct), ct);
+
+    public Task<IActionResult> OnPostCorrectAsync(long id, CancellationToken ct) => Act(id, "correct", "Correction added; the original entry stays as it was written.", a => incidents.CorrectAsync(id, EntryId ?? 0, Text, a, ct), ct);
+
+    public Task<IActionResult> OnPostCloseAsync(long id, CancellationToken ct) => Act(id, "close", "Closed.", a => incidents.CloseAsync(id, Outcome, Note, a, ct), ct);
+
+    public Task<IActionResult> OnPostReopenAsync(long id, CancellationToken ct) => Act(id, "reopen", "Reopened.", a => incidents.ReopenAsync(id, Reason, a, ct), ct);
+
+    private async Task<IActionResult> Act(long id, string form, string done, Func<Actor, Task> change, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await change(await current.ActorAsync(ct));
+        }
+        catch (IncidentException ex)
+        {
+            db.ChangeTracker.Clear();
+            ModelState.AddModelError(ex.Field.Length == 0 ? "" : $"{form}_{ex.Field}", ex.Message);
+            await LoadAsync(id, ct);
+            return Page();
+        }
+
+        TempData["Success"] = done;
+        return Redirect($"/incidents/{id}");
+    }
+
+    private async Task<bool> LoadAsync(long id, CancellationToken ct)
+    {
+        var me = current.PersonId!.Value;
+        var incident = await IncidentAccess.Visible(db, me).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (incident is null)
+        {
+            return false;
+        }
+
+        Incident = incident;
+        Now = time.GetUtcNow().UtcDateTime;
+        var kinds = await incidents.KindsAsync(incident.SchoolId, ct);
+        var here = kinds.FirstOrDefault(k => k.Kind.Code == incident.Kind);
+        Kind = here?.Kind;
+        KindName = here?.Setting.Name ?? incident.Kind;
+        SchoolName = await db.Schools.Where(s => s.Id == incident.SchoolId).Select(s => s.Name).FirstAsync(ct);
+        var labels = await incidents.LabelsAsync(incident.SchoolId, ct);
+        var ids = new[] { incident.ReporterId, incident.SubjectId ?? 0, incident.AcknowledgedById ?? 0 };
+        var names = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.FullName, ct);
+        ReporterName = names.GetValueOrDefault(incident.ReporterId, "");
+        SubjectName = incident.SubjectId is { } s ? names.GetValueOrDefault(s) : null;
+        AcknowledgedByName = incident.AcknowledgedById is { } a ? names.GetValueOrDefault(a) : null;
+        Entries = await db.IncidentEntries.AsNoTracking().Where(e => e.IncidentId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
+        Routed = (await (from r in db.IncidentRecipients.AsNoTracking()
+                         join p in db.People.AsNoTracking() on r.PersonId equals p.Id
+                         where r.IncidentId == id
+                         orderby r.Step, p.FamilyName
+                         select new { r, p.GivenName, p.FamilyName }).ToListAsync(ct))
+            .Select(x => new RoutedTo(x.r.PersonId, $"{x.GivenName} {x.FamilyName}", labels.Reason(x.r.Reason), x.r.Step, x.r.NotifiedAt)).ToList();
+        var report = Entries.FirstOrDefault(e => e.Type == EntryTypes.Report);
+        Answers = report?.Data is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : [];
+        return true;
+    }
+
+    /// <summary>Open actions: added and not yet marked done.</summary>
+    public IEnumerable<IncidentEntry> OpenActions => Entries.Where(e => e.Type == EntryTypes.Action && !Entries.Any(d => d.Type == EntryTypes.ActionDone && d.RefersToId == e.Id));
+
+    public (long Owner, DateOnly Due) ActionOf(IncidentEntry e)
+    {
+        using var doc = JsonDocument.Parse(e.Data ?? "{}");
+        return (doc.RootElement.GetProperty("owner").GetInt64(), DateOnly.Parse(doc.RootElement.GetProperty("due").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public string NameOf(long personId) => Routed.FirstOrDefault(r => r.PersonId == personId)?.Name ?? "";
+
+    public static string EntryTitle(IncidentEntry e) => e.Type switch
+    {
+        EntryTypes.Report => "Report",
+        EntryTypes.Note => "Note",
+        EntryTypes.Action => "Action",
+        EntryTypes.ActionDone => "Action done",
+        EntryTypes.Decision => "Decision",
+        EntryTypes.Email => "Emails sent",
+        EntryTypes.Correction => "Correction",
+        EntryTypes.Acknowledged => "Acknowledged",
+        EntryTypes.Escalated => "Passed on",
+        EntryTypes.Closed => "Closed",
+        EntryTypes.Reopened => "Reopened",
+        _ => e.Type,
+    };
+}

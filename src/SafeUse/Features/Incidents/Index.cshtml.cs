@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Features.Incidents;
+
+internal sealed record InboxRow(Incident Incident, string School, string KindName, int OverdueActions, int OpenActions, DateTime? BreachDeadline);
+
+/// <summary>
+/// A handler's inbox: the incidents routed to them, with filters; reports nobody has acknowledged and those with
+/// overdue actions first, then the oldest open. Restricted records are listed only for the two people who see them.
+/// </summary>
+[Authorize(Policy = AccessPolicies.SignedIn)]
+internal sealed class IndexModel(AppDbContext db, CurrentUser current, IncidentService incidents, TimeProvider time) : PageModel
+{
+    public List<InboxRow> Rows { get; } = [];
+    public DateTime Now { get; private set; }
+    public List<(long Id, string Name)> Schools { get; private set; } = [];
+    public List<ReportKind> Kinds => [.. ReportKinds.All];
+
+    [BindProperty(SupportsGet = true)] public long? School { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Kind { get; set; }
+
+    /// <summary>open (the default), closed or all.</summary>
+    [BindProperty(SupportsGet = true)] public string? Status { get; set; }
+
+    /// <summary>Only those older than this many days.</summary>
+    [BindProperty(SupportsGet = true)] public int? OlderThan { get; set; }
+
+    /// <summary>me: those I acknowledged or own an open action on.</summary>
+    [BindProperty(SupportsGet = true)] public string? Assigned { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (Status is not (null or "" or "open" or "closed" or "all"))
+        {
+            ModelState.AddModelError(nameof(Status), "Status must be open, closed or all");
+        }
+
+        if (OlderThan is < 0 or > 3650)
+        {
+            ModelState.AddModelError(nameof(OlderThan), "Older than must be a number of days from 0 to 3650");
+        }
+
+        if (!string.IsNullOrEmpty(Kind) && ReportKinds.Find(Kind) is null)
+        {
+            ModelState.AddModelError(nameof(Kind), "Choose a kind from the list");
+        }
+
+        var me = current.PersonId!.Value;
+        var now = Now = time.GetUtcNow().UtcDateTime;
+        var visible = IncidentAccess.Visible(db, me).AsNoTracking();
+        var schoolIds = await visible.Select(i => i.SchoolId).Distinct().ToListAsync(ct);
+        Schools = (await db.Schools.AsNoTracking().Where(s => schoolIds.Contains(s.Id)).OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
+            .Select(s => (s.Id, s.Name)).ToList();
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var q = visible;
+        q = (Status ?? "open") switch
+        {
+            "closed" => q.Where(i => i.Status == IncidentStatus.Closed),
+            "all" => q,
+            _ => q.Where(i => i.Status != IncidentStatus.Closed),
+        };
+        if (School is { } school)
+        {
+            q = q.Where(i => i.SchoolId == school);
+        }
+
+        if (!string.IsNullOrEmpty(Kind))
+        {
+            q = q.Where(i => i.Kind == Kind);
+        }
+
+        if (OlderThan is { } days)
+        {
+            var before = now.AddDays(-days);
+            q = q.Where(i => i.CreatedAt <= before);
+        }
+
+        var list = await q.ToListAsync(ct);
+        var ids = list.Select(i => i.Id).ToList();
+        var entries = await db.IncidentEntries.AsNoTracking().Where(e => ids.Contains(e.IncidentId) && (e.Type == EntryTypes.Action || e.Type == EntryTypes.ActionDone))
+            .Select(e => new { e.Id, e.IncidentId, e.Type, e.Data, e.RefersToId }).ToListAsync(ct);
+        var done = entries.Where(e => e.Type == EntryTypes.ActionDone).Select(e => e.RefersToId).ToHashSet();
+        var open = entries.Where(e => e.Type == EntryTypes.Action && !done.Contains(e.Id)).Select(e =>
+        {
+            using var doc = JsonDocument.Parse(e.Data ?? "{}");
+            return (e.IncidentId, Owner: doc.RootElement.GetProperty("owner").GetInt64(), Due: DateOnly.Parse(doc.RootElement.GetProperty("due").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        }).ToList();
+        var today = DateOnly.FromDateTime(now);
+        var names = Schools.ToDictionary(s => s.Id, s => s.Name);
+        var kindNames = new Dictionary<long, List<KindAtSchool>>();
+        foreach (var i in list)
+        {
+            if (Assigned == "me" && i.AcknowledgedById != me && !open.Any(a => a.IncidentId == i.Id && a.Owner == me))
+            {
+                continue;
+            }
+
+            if (!kindNames.TryGetValue(i.SchoolId, out var kinds))
+            {
+                kindNames[i.SchoolId] = kinds = await incidents.KindsAsync(i.SchoolId, ct);
+            }
+
+            var mine = open.Where(a => a.IncidentId == i.Id).ToList();
+            Rows.Add(new InboxRow(i, names.GetValueOrDefault(i.SchoolId, ""), kinds.FirstOrDefault(k => k.Kind.Code == i.Kind)?.Setting.Name ?? i.Kind,
+                mine.Count(a => a.Due < today), mine.Count, i.AwareAt is { } aware && i.Status != IncidentStatus.Closed ? aware.AddHours(72) : null));
+        }
+
+        Rows.Sort((a, b) => Rank(a).CompareTo(Rank(b)));
+        return Page();
+    }
+
+    /// <summary>Unacknowledged first, then overdue actions, then breaches by deadline, then the oldest.</summary>
+    private static (int, int, DateTime, DateTime) Rank(InboxRow r) =>
+        (r.Incident.AcknowledgedAt is null && r.Incident.Status != IncidentStatus.Closed ? 0 : 1, r.OverdueActions > 0 ? 0 : 1, r.BreachDeadline ?? DateTime.MaxValue, r.Incident.CreatedAt);
+}
