@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using SafeUse.Features.Calendar;
 using SafeUse.Features.Demo;
 using SafeUse.Features.People;
 using SafeUse.Features.Policies;
@@ -27,6 +28,7 @@ internal static class SafeUseHost
         services.AddDemo();
         services.AddPolicies();
         services.AddSignOff();
+        services.AddCalendar();
         return services;
     }
 
