@@ -9,7 +9,7 @@ using Xunit;
 
 namespace SafeUse.Tests.Calendar;
 
-/// <summary>Settings › Bank holidays: trust administrators only, every change audited.</summary>
+/// <summary>The bank holidays settings page: trust administrators only, reached from Schools and roles, every change audited.</summary>
 public sealed class BankHolidayPageTests
 {
     private const string Url = "/settings/bank-holidays";
@@ -21,7 +21,9 @@ public sealed class BankHolidayPageTests
         await using var w = await PeopleWorld.CreateAsync(db);
         var alex = await w.SignInAsync(w.TrustAdmin);
 
-        var page = await alex.GetAsync(Url);
+        var schools = await alex.GetAsync("/schools");
+        var page = await alex.GetAsync(schools.Document.QuerySelector("#trust-settings ~ p a[href]")!.GetAttribute("href")!);
+        page.Url.ShouldEndWith(Url);
         page.Status.ShouldBe(HttpStatusCode.OK);
         page.Heading.ShouldBe("Bank holidays");
         page.Document.QuerySelectorAll("caption").Select(c => c.TextContent.Trim()).ShouldBe(["2025", "2026", "2027"]);
@@ -44,6 +46,7 @@ public sealed class BankHolidayPageTests
         }
 
         var form = await (await w.SignInAsync(w.TrustAdmin)).GetAsync(Url);
+        (await (await w.SignInAsync(w.SchoolAdmin)).GetAsync("/schools")).Document.QuerySelector($"a[href='{Url}']").ShouldBeNull();
         foreach (var person in new[] { w.SchoolAdmin, w.StaffA, w.Central })
         {
             var browser = await w.SignInAsync(person);
