@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using SafeUse.Features.Calendar;
 using SafeUse.Features.Demo;
 using SafeUse.Features.Incidents;
 using SafeUse.Features.People;
@@ -29,6 +30,7 @@ internal static class SafeUseHost
         services.AddPolicies();
         services.AddSignOff();
         services.AddIncidents();
+        services.AddCalendar();
         return services;
     }
 

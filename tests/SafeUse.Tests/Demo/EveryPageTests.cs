@@ -59,7 +59,8 @@ public sealed partial class EveryPageTests
             var draft = new PolicyFormDraft { Key = new string('a', 32), PersonId = admin.Id, Answers = answers.ToJson(), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
             ctx.Set<PolicyFormDraft>().Add(draft);
             await ctx.SaveChangesAsync();
-            values = new Values(policy.Id, versions, signer, import.Id, draft.Key);
+            var bankHoliday = await ctx.Set<SafeUse.Features.Calendar.BankHoliday>().OrderBy(h => h.Id).Select(h => h.Id).FirstAsync();
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday);
         }
 
         var failures = new List<string>();
@@ -73,7 +74,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -117,6 +118,7 @@ public sealed partial class EveryPageTests
                 ("id", _) when route.StartsWith("/policies/", StringComparison.Ordinal) => [values.PolicyId],
                 ("id", _) when route.StartsWith("/people/import/", StringComparison.Ordinal) => [values.ImportId],
                 ("id", _) when route.StartsWith("/people/", StringComparison.Ordinal) => [values.Signer],
+                ("id", _) when route.StartsWith("/settings/bank-holidays/", StringComparison.Ordinal) => [values.BankHolidayId],
                 ("versionId", _) => values.VersionIds,
                 ("policyId", _) => [values.PolicyId],
                 ("personId", _) => [person],

@@ -14,6 +14,9 @@ internal static class AccessPolicies
 
     public const string Administrators = nameof(Administrators);
 
+    /// <summary>Administrators of the whole trust (an Administrator role held for no one school): settings every school shares.</summary>
+    public const string TrustAdministrators = nameof(TrustAdministrators);
+
     /// <summary>Roles that may see people's records in the schools where they hold them.</summary>
     public const string PeopleReaders = nameof(PeopleReaders);
 
@@ -28,6 +31,7 @@ internal static class AccessPolicies
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.All.ToArray())))
             .AddPolicy(Administrators, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement([Role.Administrator])))
+            .AddPolicy(TrustAdministrators, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement([Role.Administrator], TrustWide: true)))
             .AddPolicy(PeopleReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.PeopleReaders)))
             .AddPolicy(AuditReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(AuditReaderRoles)))
             .AddPolicy(Features.Policies.PolicyAccess.Managers, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ManagerRoles)))
@@ -36,15 +40,19 @@ internal static class AccessPolicies
     }
 }
 
-internal sealed record RoleRequirement(Role[] Roles) : IAuthorizationRequirement;
+/// <summary>One of the roles, in some school; or, when <paramref name="TrustWide"/>, held for the whole trust.</summary>
+internal sealed record RoleRequirement(Role[] Roles, bool TrustWide = false) : IAuthorizationRequirement;
 
 internal sealed class RoleRequirementHandler(CurrentUser currentUser) : AuthorizationHandler<RoleRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, RoleRequirement requirement)
     {
         // Every person holds at least the Staff role in a school; a leaver's cookie stops working because they no longer load.
-        if (await currentUser.IsSignedInAsync(CancellationToken.None)
-            && (requirement.Roles.Length == Roles.All.Count || await currentUser.HasAnyAsync(requirement.Roles, CancellationToken.None)))
+        var allowed = requirement.TrustWide
+            ? (await currentUser.ScopeAsync(requirement.Roles, CancellationToken.None)).AllSchools
+            : await currentUser.IsSignedInAsync(CancellationToken.None)
+              && (requirement.Roles.Length == Roles.All.Count || await currentUser.HasAnyAsync(requirement.Roles, CancellationToken.None));
+        if (allowed)
         {
             context.Succeed(requirement);
         }
