@@ -112,7 +112,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, IncidentS
 
             var mine = open.Where(a => a.IncidentId == i.Id).ToList();
             Rows.Add(new InboxRow(i, names.GetValueOrDefault(i.SchoolId, ""), kinds.FirstOrDefault(k => k.Kind.Code == i.Kind)?.Setting.Name ?? i.Kind,
-                mine.Count(a => a.Due < today), mine.Count, i.AwareAt is { } aware && i.Status != IncidentStatus.Closed ? aware.AddHours(72) : null));
+                mine.Count(a => a.Due < today), mine.Count, i.AwareAt is { } aware && i.Status != IncidentStatus.Closed ? Calendar.BreachClock.Deadline(new DateTimeOffset(aware, TimeSpan.Zero)).UtcDateTime : null));
         }
 
         Rows.Sort((a, b) => Rank(a).CompareTo(Rank(b)));

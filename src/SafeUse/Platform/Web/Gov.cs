@@ -90,5 +90,8 @@ internal static class Gov
     public static string Local(DateTime? utc) => utc is null ? "" :
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc.Value, DateTimeKind.Utc), London).ToString("d MMM yyyy HH:mm", CultureInfo.GetCultureInfo("en-GB"));
 
+    /// <summary>A phrase as a sentence: its first letter a capital.</summary>
+    public static string Sentence(string phrase) => phrase.Length == 0 ? phrase : char.ToUpperInvariant(phrase[0]) + phrase[1..];
+
     public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.GetCultureInfo("en-GB")) ?? "";
 }
