@@ -58,6 +58,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
         }
 
         await AddManagerWorkAsync(today, ct);
+        await AddIncidentWorkAsync(today, ct);
         await AddTeamWorkAsync(today, ct);
         await AddSchoolCompletionAsync(today, ct);
 
@@ -171,4 +172,43 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
     }
 
     private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
+
+    /// <summary>
+    /// Incidents routed to them: reports nobody has acknowledged, breach clocks (red under 24 hours) and their own
+    /// overdue actions. Only the reference and the kind: the details stay on the incident's page.
+    /// </summary>
+    private async Task AddIncidentWorkAsync(DateOnly today, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var open = await Incidents.IncidentAccess.Visible(db, Me.Id).AsNoTracking().Where(i => i.Status != Incidents.IncidentStatus.Closed).OrderBy(i => i.CreatedAt).ToListAsync(ct);
+        var ids = open.Select(i => i.Id).ToList();
+        var actions = await db.IncidentEntries.AsNoTracking().Where(e => ids.Contains(e.IncidentId) && e.Type == Incidents.EntryTypes.Action
+                && !db.IncidentEntries.Any(d => d.RefersToId == e.Id && d.Type == Incidents.EntryTypes.ActionDone))
+            .Select(e => new { e.IncidentId, e.Data }).ToListAsync(ct);
+        foreach (var i in open)
+        {
+            if (i.AwareAt is { } aware)
+            {
+                var at = new DateTimeOffset(aware, TimeSpan.Zero);
+                var urgent = Calendar.BreachClock.Urgent(at, now);
+                Items.Add(new(urgent ? "ICO deadline" : "Breach", urgent ? "red" : "yellow",
+                    $"{i.Reference}: personal-data breach, {Calendar.BreachClock.Words(at, now)} to decide whether to tell the ICO (by {Gov.Local(Calendar.BreachClock.Deadline(at).UtcDateTime)})", $"/incidents/{i.Id}"));
+            }
+
+            if (i.AcknowledgedAt is null)
+            {
+                Items.Add(new("Not acknowledged", "red", $"Report {i.Reference} is waiting for someone to acknowledge it", $"/incidents/{i.Id}"));
+            }
+
+            foreach (var a in actions.Where(a => a.IncidentId == i.Id))
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(a.Data ?? "{}");
+                var due = DateOnly.Parse(doc.RootElement.GetProperty("due").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                if (doc.RootElement.GetProperty("owner").GetInt64() == Me.Id && due < today)
+                {
+                    Items.Add(new("Overdue", "red", $"Your action on {i.Reference} was due on {Gov.Date(due)}", $"/incidents/{i.Id}"));
+                }
+            }
+        }
+    }
 }

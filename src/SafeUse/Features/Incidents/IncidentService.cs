@@ -68,15 +68,27 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
     public async Task<RoleNames> LabelsAsync(long schoolId, CancellationToken ct) =>
         new(await db.RoleLabels.AsNoTracking().Where(l => l.SchoolId == schoolId).ToDictionaryAsync(l => l.Role, l => l.Label, ct));
 
-    public static string SchoolCode(School school)
+    /// <summary>
+    /// The code that begins a school's references: its own if set, else its initials (Riverside Primary School: RPS)
+    /// or a one-word name's first three letters; when two schools of the trust would share one, the school's number
+    /// follows it, so references never collide.
+    /// </summary>
+    public static string SchoolCode(School school, IEnumerable<School> trustSchools)
     {
-        if (!string.IsNullOrWhiteSpace(school.ReferenceCode))
+        static string Derived(School s)
         {
-            return school.ReferenceCode;
+            if (!string.IsNullOrWhiteSpace(s.ReferenceCode))
+            {
+                return s.ReferenceCode.Trim().ToUpperInvariant();
+            }
+
+            var words = s.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => new string(w.Where(char.IsAsciiLetter).ToArray())).Where(w => w.Length > 0).ToList();
+            var code = words.Count >= 2 ? string.Concat(words.Take(4).Select(w => w[0])) : words.Count == 1 ? words[0][..Math.Min(3, words[0].Length)] : "";
+            return code.Length >= 2 ? code.ToUpperInvariant() : "SCH";
         }
 
-        var letters = new string(school.Name.Where(char.IsAsciiLetter).Take(3).ToArray()).ToUpperInvariant();
-        return letters.Length >= 2 ? letters : "SCH";
+        var mine = Derived(school);
+        return trustSchools.Any(o => o.Id != school.Id && Derived(o) == mine) ? $"{mine}{school.Id}" : mine;
     }
 
     /// <summary>Everything routing needs about the trust's people, read once.</summary>
@@ -169,7 +181,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
                 Kind = kind.Code,
                 Year = year,
                 Number = number,
-                Reference = $"{SchoolCode(school)}-{year}-{number.ToString("0000", CultureInfo.InvariantCulture)}",
+                Reference = $"{SchoolCode(school, await db.Schools.AsNoTracking().Where(s => s.TrustId == school.TrustId).ToListAsync(ct))}-{year}-{number.ToString("0000", CultureInfo.InvariantCulture)}",
                 Restricted = kind.Restricted,
                 Status = IncidentStatus.Received,
                 ReporterId = reporterId,
