@@ -111,8 +111,11 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public async Task<IBrowser> StartBrowserAsync()
     {
-        using var http = new HttpClient();
-        for (var i = 0; i < 100; i++)
+        // A busy machine (a parallel build, another test run) can take well over the old 20 seconds to start the
+        // server; wait for /health up to a deadline, and say so plainly if it never answers.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var waited = Stopwatch.StartNew();
+        while (true)
         {
             try
             {
@@ -121,15 +124,22 @@ public sealed class ServerFixture : IAsyncDisposable
                     break;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                await Task.Delay(200);
+                // Not listening yet.
             }
 
             if (process.HasExited)
             {
                 throw new InvalidOperationException("safeuse serve exited: " + string.Join('\n', Log));
             }
+
+            if (waited.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException("safeuse serve did not answer /health within 2 minutes: " + string.Join('\n', Log));
+            }
+
+            await Task.Delay(200);
         }
 
         playwright = await Playwright.CreateAsync();

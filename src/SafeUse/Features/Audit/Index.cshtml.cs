@@ -6,6 +6,8 @@ using SafeUse.Features.People;
 using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
+using SafeUse.Platform.Web;
+using DateParts = SafeUse.Platform.Web.DateParts;
 
 namespace SafeUse.Features.Audit;
 
@@ -25,10 +27,10 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageMod
     public string? Actor { get; set; }
 
     [BindProperty(SupportsGet = true, Name = "from")]
-    public string? FromText { get; set; }
+    public DateParts FromParts { get; set; } = new();
 
     [BindProperty(SupportsGet = true, Name = "to")]
-    public string? ToText { get; set; }
+    public DateParts ToParts { get; set; } = new();
 
     public DateOnly? From { get; private set; }
 
@@ -43,25 +45,10 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageMod
     public List<AuditEvent> Events { get; private set; } = [];
     public AuditVerification? Verification { get; private set; }
 
-    public string OlderLink => $"/audit?action={Uri.EscapeDataString(Action ?? "")}&actor={Uri.EscapeDataString(Actor ?? "")}&from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}&before={Events.LastOrDefault()?.Seq}";
+    public string OlderLink => $"/audit?action={Uri.EscapeDataString(Action ?? "")}&actor={Uri.EscapeDataString(Actor ?? "")}{DateQuery("from", From)}{DateQuery("to", To)}&before={Events.LastOrDefault()?.Seq}";
 
-    private static readonly string[] DateFormats = ["yyyy-MM-dd", "d/M/yyyy", "d M yyyy", "d MMMM yyyy", "d MMM yyyy"];
-
-    private DateOnly? ParseDate(string? text, string field, string label)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text.Trim(), DateFormats, System.Globalization.CultureInfo.GetCultureInfo("en-GB"), System.Globalization.DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        ModelState.AddModelError(field, $"{label}: \"{text}\" is not a date: write it like 2026-09-01 or 1/9/2026");
-        return null;
-    }
+    private static string DateQuery(string name, DateOnly? date) =>
+        date is { } d ? FormattableString.Invariant($"&{name}.Day={d.Day}&{name}.Month={d.Month}&{name}.Year={d.Year}") : "";
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -77,11 +64,11 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current) : PageMod
         Actions = await query.Select(e => e.Action).Distinct().OrderBy(a => a).ToListAsync(ct);
 
         // A filter that cannot be read is said so, and nothing is shown, rather than quietly showing everything.
-        From = ParseDate(FromText, "from", "From");
-        To = ParseDate(ToText, "to", "To");
+        From = GovDate.Check(ModelState, "from", "From date", FromParts.Day, FromParts.Month, FromParts.Year, DateShape.Exact).Value;
+        To = GovDate.Check(ModelState, "to", "To date", ToParts.Day, ToParts.Month, ToParts.Year, DateShape.Exact).Value;
         if (From is { } start && To is { } end && end < start)
         {
-            ModelState.AddModelError("to", "To must be the same as or after From");
+            ModelState.AddModelError("to.Day", "To date must be the same as or after the from date");
         }
 
         if (!ModelState.IsValid)

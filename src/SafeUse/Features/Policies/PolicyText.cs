@@ -50,6 +50,7 @@ internal static partial class PolicyText
         var renderer = new HtmlRenderer(writer);
         Pipeline.Setup(renderer);
         Block? previous = null;
+        var tables = 0;
         foreach (var block in document)
         {
             // Directly under the title, where an imported policy's details go, one such line is enough.
@@ -58,6 +59,14 @@ internal static partial class PolicyText
             if (block is ParagraphBlock paragraph && DetailLines(markdown, paragraph, underTitle ? 1 : 2) is { } details)
             {
                 WriteDetails(writer, details);
+            }
+            else if (block is Markdig.Extensions.Tables.Table)
+            {
+                // A table wider than a phone scrolls in its own box, which a keyboard can reach, not the whole page.
+                tables++;
+                writer.Write($"<div class=\"safeuse-wide\" tabindex=\"0\" role=\"region\" aria-label=\"Table {tables} of the policy\">");
+                renderer.Render(block);
+                writer.Write("</div>");
             }
             else
             {

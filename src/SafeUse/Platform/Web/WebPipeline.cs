@@ -26,7 +26,10 @@ internal static class WebPipeline
     public static IApplicationBuilder UseSetupRedirect(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/lib") || path.StartsWithSegments("/css") || path.StartsWithSegments("/error") || path.StartsWithSegments("/favicon.svg"))
+        // The setup page's own scripts and styles, and the footer's statements (accessibility, privacy, cookies),
+        // which anyone may read before setup too.
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/lib") || path.StartsWithSegments("/css") || path.StartsWithSegments("/js")
+            || path.StartsWithSegments("/error") || path.StartsWithSegments("/favicon.svg") || path.StartsWithSegments("/about"))
         {
             await next();
             return;
