@@ -60,7 +60,14 @@ public sealed partial class EveryPageTests
             ctx.Set<PolicyFormDraft>().Add(draft);
             await ctx.SaveChangesAsync();
             var bankHoliday = await ctx.Set<SafeUse.Features.Calendar.BankHoliday>().OrderBy(h => h.Id).Select(h => h.Id).FirstAsync();
-            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday);
+            // A lost device reported at a school reaches the administrator, who is the trust's IT lead.
+            await using var scope = app.Services.CreateAsyncScope();
+            var staffSchool = await ctx.PersonSchools.Where(m => m.PersonId == staff.Id).Select(m => m.SchoolId).FirstAsync();
+            var incident = await scope.ServiceProvider.GetRequiredService<SafeUse.Features.Incidents.IncidentService>().ReportAsync(
+                new SafeUse.Features.Incidents.ReportInput(staffSchool, SafeUse.Features.Incidents.ReportKinds.LostDevice, "Left on the bus.", null, null, null,
+                    new Dictionary<string, string?> { ["device"] = "LT-1", ["last-seen"] = "Bus", ["held-personal-data"] = "no" }),
+                new SafeUse.Platform.Audit.Actor(staff.Id, staff.FullName), CancellationToken.None);
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident.Id);
         }
 
         var failures = new List<string>();
@@ -74,7 +81,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -119,6 +126,7 @@ public sealed partial class EveryPageTests
                 ("id", _) when route.StartsWith("/people/import/", StringComparison.Ordinal) => [values.ImportId],
                 ("id", _) when route.StartsWith("/people/", StringComparison.Ordinal) => [values.Signer],
                 ("id", _) when route.StartsWith("/settings/bank-holidays/", StringComparison.Ordinal) => [values.BankHolidayId],
+                ("id", _) when route.StartsWith("/incidents/", StringComparison.Ordinal) => [values.IncidentId],
                 ("versionId", _) => values.VersionIds,
                 ("policyId", _) => [values.PolicyId],
                 ("personId", _) => [person],
