@@ -195,6 +195,30 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
     }
 
     /// <summary>
+    /// Asks the signed-in person for their password again (a witness ending a locked signing screen). Whoever holds the
+    /// device may try it, so failures count as sign-in failures do, under the person's own key, and pause after
+    /// <see cref="MaxFailuresPerAddress"/> in <see cref="Window"/>.
+    /// </summary>
+    public async Task<bool> ReconfirmPasswordAsync(Person person, string? password, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var key = "reconfirm:" + person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (await IsLockedAsync(key, now, ct))
+        {
+            return false;
+        }
+
+        if (await CheckPasswordAsync(person, password, ct))
+        {
+            await db.SignInThrottles.Where(t => t.Key == key).ExecuteDeleteAsync(ct);
+            return true;
+        }
+
+        await CountFailureAsync(key, MaxFailuresPerAddress, now, ct);
+        return false;
+    }
+
+    /// <summary>
     /// Ends every session of these people (sign-out, a password change, a role removed, leaving): their cookies stop
     /// working. The change is saved with the caller's next SaveChanges, in the same transaction as what caused it.
     /// </summary>
