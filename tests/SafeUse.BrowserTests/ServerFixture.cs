@@ -112,7 +112,9 @@ public sealed class ServerFixture : IAsyncDisposable
     public async Task<IBrowser> StartBrowserAsync()
     {
         using var http = new HttpClient();
-        for (var i = 0; i < 100; i++)
+        // A deadline, not a count of tries: filling the demo trust takes over 30 seconds on a busy two-core machine.
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(2))
         {
             try
             {
