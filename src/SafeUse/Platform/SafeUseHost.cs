@@ -94,6 +94,7 @@ internal static class SafeUseHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSetupRedirect();
+        app.UseWitnessLock();
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapHealthChecks("/health").AllowAnonymous();

@@ -24,7 +24,7 @@ internal sealed class LinkModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        await signIn.SignInCookieAsync(HttpContext, result.Person!, ct);
+        await signIn.SignInCookieAsync(HttpContext, result.Person!, SignInMethod.EmailLink, ct);
         return Redirect("/");
     }
 }

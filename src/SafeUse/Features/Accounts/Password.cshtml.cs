@@ -7,7 +7,9 @@ namespace SafeUse.Features.Accounts;
 
 /// <summary>
 /// Sets or changes the signed-in person's password. Changing one asks for the current password (a session left open
-/// must not be enough to take the account), and ends every other session.
+/// must not be enough to take the account), except in a session begun with an emailed link in the last 15 minutes:
+/// "Forgotten your password?" leads there, and the link has just proved the mailbox is theirs. Either way every other
+/// session ends.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
 internal sealed class PasswordModel(SignInService signIn, CurrentUser current) : PageModel
@@ -17,13 +19,16 @@ internal sealed class PasswordModel(SignInService signIn, CurrentUser current) :
 
     public bool HasPassword { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => HasPassword = await signIn.HasPasswordAsync(current.PersonId!.Value, ct);
+    /// <summary>Whether the current password must be given: the person has one, and this is not a fresh link session.</summary>
+    public bool AsksCurrent { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(current.PersonId!.Value, ct);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var me = await current.PersonAsync(ct);
-        HasPassword = await signIn.HasPasswordAsync(me.Id, ct);
-        if (HasPassword && !await signIn.CheckPasswordAsync(me, Input.CurrentPassword, ct))
+        await LoadAsync(me.Id, ct);
+        if (AsksCurrent && !await signIn.CheckPasswordAsync(me, Input.CurrentPassword, ct))
         {
             ModelState.AddModelError("Input.CurrentPassword", string.IsNullOrEmpty(Input.CurrentPassword) ? "Enter your current password" : "Your current password is not right");
         }
@@ -38,10 +43,18 @@ internal sealed class PasswordModel(SignInService signIn, CurrentUser current) :
             return Page();
         }
 
-        await signIn.SetPasswordAsync(me, Input.Password!, await current.ActorAsync(ct), ct);
-        await signIn.SignInCookieAsync(HttpContext, me, ct);
+        var how = HasPassword && !AsksCurrent ? "after signing in with an emailed link, without the current password" : null;
+        await signIn.SetPasswordAsync(me, Input.Password!, await current.ActorAsync(ct), ct, how);
+        // The new cookie is a password session: a second change in it asks for the password just set.
+        await signIn.SignInCookieAsync(HttpContext, me, SignInMethod.Password, ct);
         TempData["Success"] = "Your password is saved. You have been signed out everywhere else.";
         return Redirect("/");
+    }
+
+    private async Task LoadAsync(long personId, CancellationToken ct)
+    {
+        HasPassword = await signIn.HasPasswordAsync(personId, ct);
+        AsksCurrent = HasPassword && !signIn.IsRecentLinkSession(User);
     }
 }
 

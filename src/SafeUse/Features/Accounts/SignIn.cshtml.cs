@@ -45,7 +45,7 @@ internal sealed class SignInModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        await signIn.SignInCookieAsync(HttpContext, result.Person!, ct);
+        await signIn.SignInCookieAsync(HttpContext, result.Person!, SignInMethod.Password, ct);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 }

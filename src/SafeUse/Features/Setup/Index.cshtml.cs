@@ -30,7 +30,7 @@ internal sealed class IndexModel(SetupService setup, SignInService signIn) : Pag
         }
 
         var person = await setup.CreateAsync(input, ct);
-        await signIn.SignInCookieAsync(HttpContext, person, ct);
+        await signIn.SignInCookieAsync(HttpContext, person, SignInMethod.Password, ct);
         TempData["Success"] = $"{input.TrustName} is set up. Next, import your staff.";
         return Redirect("/");
     }

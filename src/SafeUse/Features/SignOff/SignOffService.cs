@@ -19,7 +19,8 @@ internal sealed record PublishPreview(int Asked, int Emailed, int AlreadySigned,
 
 internal sealed record ManualReminderResult(int Sent, int AlreadyToday, int NoEmail);
 
-internal sealed record SignInput(long VersionId, bool Agreed, string? TypedName, string? IpAddress, string? UserAgent, SignMethod Method = SignMethod.SelfService, long? WitnessPersonId = null);
+// SignedAt is for a witnessed signature, written when the witness confirms, a moment after the person signed.
+internal sealed record SignInput(long VersionId, bool Agreed, string? TypedName, string? IpAddress, string? UserAgent, SignMethod Method = SignMethod.SelfService, long? WitnessPersonId = null, DateTime? SignedAt = null);
 
 internal enum SignOutcome
 {
@@ -321,7 +322,7 @@ internal sealed class SignOffService(AppDbContext db, AuditTrail audit, Platform
             PolicyId = version.PolicyId,
             PolicyVersionId = version.Id,
             PersonId = personId,
-            SignedAt = AuditChain.TruncateToMicroseconds(now),
+            SignedAt = AuditChain.TruncateToMicroseconds(input.SignedAt ?? now),
             TextSha256 = version.TextSha256 ?? HashOf(version),
             Declaration = version.Declaration,
             TypedName = input.TypedName!.Trim(),

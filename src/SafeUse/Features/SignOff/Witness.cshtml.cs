@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using SafeUse.Features.People;
 using SafeUse.Features.Policies;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
@@ -11,18 +10,21 @@ namespace SafeUse.Features.SignOff;
 
 internal sealed record WitnessOption(long Id, string Name, bool HasEmail);
 
-/// <summary>In-person signing on a shared device at school, witnessed by the signed-in colleague, for those within their <see cref="Reach"/>.</summary>
+/// <summary>
+/// In-person signing on a shared device at school, witnessed by the signed-in colleague, for those within their
+/// <see cref="Reach"/>. The witness chooses the person here, before any text is shown; the device then becomes the
+/// locked signing screen (<see cref="WitnessLock"/>) until the witness confirms on <see cref="WitnessConfirmModel"/>.
+/// </summary>
 [Authorize(Policy = PolicyAccess.RegisterReaders)]
-internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOffService signOff) : PageModel
+internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignInService signIn) : PageModel
 {
     public Policy Policy { get; private set; } = null!;
     public PolicyVersion Version { get; private set; } = null!;
     public List<WitnessOption> Outstanding { get; private set; } = [];
     public string WitnessName { get; private set; } = "";
+    public bool WitnessHasPassword { get; private set; }
 
     [BindProperty] public long? PersonId { get; set; }
-    [BindProperty] public bool Agreed { get; set; }
-    [BindProperty] public string? TypedName { get; set; }
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
@@ -39,21 +41,15 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOff
             return Page();
         }
 
-        var me = await current.PersonAsync(ct);
-        var result = await signOff.SignAsync(personId, new SignInput(Version.Id, Agreed, TypedName, HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString(), SignMethod.InPersonWitnessed, me.Id),
-            await current.ActorAsync(ct), ct);
-        if (result.Outcome is SignOutcome.Signed or SignOutcome.AlreadySigned)
+        if (!WitnessHasPassword)
         {
-            TempData["Success"] = $"{Outstanding.First(o => o.Id == personId).Name} has signed, witnessed by {me.FullName}.";
-            return Redirect($"/policies/{id}/witness");
+            // Only the witness's password ends the locked screen: without one it could not be ended but by signing out.
+            ModelState.AddModelError(nameof(PersonId), "Set a password before you witness a signature: handing back the device asks for it");
+            return Page();
         }
 
-        foreach (var (field, message) in result.Problems("This person cannot sign this version"))
-        {
-            ModelState.AddModelError(field, message);
-        }
-
-        return Page();
+        await WitnessLock.SetAsync(HttpContext, new WitnessLock(Policy.Id, Version.Id, personId, WitnessStage.Signing));
+        return Redirect(WitnessLock.SigningPath);
     }
 
     private async Task<bool> LoadAsync(long id, CancellationToken ct)
@@ -69,6 +65,7 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignOff
         Version = version;
         var me = await current.PersonAsync(ct);
         WitnessName = me.FullName;
+        WitnessHasPassword = await signIn.HasPasswordAsync(me.Id, ct);
         Outstanding = await (from r in db.SignOffRequests.AsNoTracking()
                              join p in reach.Filter(db.People.AsNoTracking()) on r.PersonId equals p.Id
                              where r.PolicyVersionId == version.Id && (r.Status == RequestStatus.Outstanding || r.Status == RequestStatus.Query) && p.Id != me.Id

@@ -19,6 +19,13 @@ internal enum SignInOutcome
 
 internal sealed record SignInAttempt(SignInOutcome Outcome, Person? Person);
 
+/// <summary>How a session began, carried in its cookie (<see cref="SignInService.MethodClaim"/>).</summary>
+internal enum SignInMethod
+{
+    Password,
+    EmailLink,
+}
+
 /// <summary>Passwords, emailed single-use links and throttling. Never says whether an address exists.</summary>
 internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTrail audit, Outbox.Outbox outbox)
 {
@@ -31,6 +38,18 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
 
     /// <summary>The claim that carries the account's security stamp; a cookie whose stamp is no longer current is refused.</summary>
     public const string StampClaim = "safeuse:stamp";
+
+    /// <summary>The claim that says how the session began (a <see cref="SignInMethod"/>), with <see cref="SignedInAtClaim"/> its time.</summary>
+    public const string MethodClaim = "safeuse:signed-in-by";
+
+    /// <summary>When the session began, UTC, round-trip format.</summary>
+    public const string SignedInAtClaim = "safeuse:signed-in-at";
+
+    /// <summary>
+    /// How long after signing in with an emailed link a new password may be set without the current one: the link
+    /// already proved control of the mailbox, the same proof a reset link gives, and it lasts as long as the link did.
+    /// </summary>
+    public static readonly TimeSpan LinkResetWindow = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
 
@@ -149,7 +168,7 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         return new(SignInOutcome.Succeeded, person);
     }
 
-    public async Task SetPasswordAsync(Person person, string password, Actor actor, CancellationToken ct)
+    public async Task SetPasswordAsync(Person person, string password, Actor actor, CancellationToken ct, string? how = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var account = await db.Accounts.FirstOrDefaultAsync(a => a.PersonId == person.Id, ct);
@@ -161,7 +180,7 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
 
         account.PasswordHash = HashPassword(person, password);
         account.SecurityStamp = NewStamp();
-        audit.Record(db, actor, "account.password-set", "person", person.Id, $"Password set for {person.FullName}");
+        audit.Record(db, actor, "account.password-set", "person", person.Id, $"Password set for {person.FullName}" + (how is null ? "" : $" ({how})"));
         await db.SaveChangesAsync(ct);
     }
 
@@ -173,6 +192,30 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
     {
         var hash = await db.Accounts.Where(a => a.PersonId == person.Id).Select(a => a.PasswordHash).FirstOrDefaultAsync(ct);
         return hash is not null && password is not null && Hasher.VerifyHashedPassword(person, hash, password) != PasswordVerificationResult.Failed;
+    }
+
+    /// <summary>
+    /// Asks the signed-in person for their password again (a witness ending a locked signing screen). Whoever holds the
+    /// device may try it, so failures count as sign-in failures do, under the person's own key, and pause after
+    /// <see cref="MaxFailuresPerAddress"/> in <see cref="Window"/>.
+    /// </summary>
+    public async Task<bool> ReconfirmPasswordAsync(Person person, string? password, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var key = "reconfirm:" + person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (await IsLockedAsync(key, now, ct))
+        {
+            return false;
+        }
+
+        if (await CheckPasswordAsync(person, password, ct))
+        {
+            await db.SignInThrottles.Where(t => t.Key == key).ExecuteDeleteAsync(ct);
+            return true;
+        }
+
+        await CountFailureAsync(key, MaxFailuresPerAddress, now, ct);
+        return false;
     }
 
     /// <summary>
@@ -192,19 +235,37 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         db.Accounts.Where(a => a.PersonId == personId && db.People.Any(p => p.Id == personId && !p.IsLeaver))
             .Select(a => a.SecurityStamp).FirstOrDefaultAsync(ct);
 
-    public static ClaimsPrincipal Principal(Person person, string stamp) =>
+    public static ClaimsPrincipal Principal(Person person, string stamp, SignInMethod method, DateTimeOffset at) =>
         new(new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Name, person.FullName),
                 new Claim(StampClaim, stamp),
+                new Claim(MethodClaim, method.ToString()),
+                new Claim(SignedInAtClaim, at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme));
 
-    public async Task SignInCookieAsync(HttpContext http, Person person, CancellationToken ct)
+    public async Task SignInCookieAsync(HttpContext http, Person person, SignInMethod method, CancellationToken ct)
     {
         var stamp = await CurrentStampAsync(db, person.Id, ct) ?? throw new InvalidOperationException("The person has no account to sign in to.");
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person, stamp));
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person, stamp, method, time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// True when this session began with an emailed link no more than <see cref="LinkResetWindow"/> ago, so its owner
+    /// may set a new password without the current one (which someone who forgot it cannot give).
+    /// </summary>
+    public bool IsRecentLinkSession(ClaimsPrincipal user)
+    {
+        if (user.FindFirstValue(MethodClaim) != nameof(SignInMethod.EmailLink)
+            || !DateTime.TryParse(user.FindFirstValue(SignedInAtClaim), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at))
+        {
+            return false;
+        }
+
+        var age = time.GetUtcNow().UtcDateTime - at;
+        return age >= TimeSpan.Zero && age <= LinkResetWindow;
     }
 
     public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
