@@ -209,6 +209,7 @@ public sealed class BreachLogTests
             .Errors.ShouldContain("When you contacted the LADO must be in the past");
 
         time.Advance(TimeSpan.FromDays(7));
+        head = await SignedInAsync(app, w.Head); // the sign-in from a week ago has expired
         page = await head.SubmitAsync(await head.GetAsync($"/incidents/{first.Id}"), new Dictionary<string, string> { ["LadoWho"] = "Lee Officer", ["LadoWhen"] = "2026-12-29 23:30", ["LadoReference"] = "LADO-77" }, "#lado-form");
         page.Errors.ShouldBeEmpty();
         page.Document.QuerySelector("#lado-status")!.TextContent.ShouldBe("Met");
@@ -231,6 +232,7 @@ public sealed class BreachLogTests
         async Task<Browser.Page> LowLevelAsync(Person subject, Person reporter)
         {
             var incident = await ReportAsync(app, reporter, w.A.Id, ReportKinds.StaffConduct, subjectId: subject.Id);
+            head = await SignedInAsync(app, w.Head); // months pass between concerns: sign in afresh
             var page = await head.SubmitAsync(await head.GetAsync($"/incidents/{incident.Id}"), new Dictionary<string, string> { ["Classification"] = "low-level-concern" }, "#classify-form");
             page.Errors.ShouldBeEmpty();
             page.Document.QuerySelector("#classification")!.TextContent.ShouldContain("low-level concern");
@@ -252,7 +254,7 @@ public sealed class BreachLogTests
         second.Document.QuerySelector("#classification")!.TextContent.ShouldContain("allegation");
         time.Advance(TimeSpan.FromDays(180));
         (await LowLevelAsync(w.Manager, w.Teacher)).Document.QuerySelector("#low-level-flag").ShouldBeNull();
-        second = await head.SubmitAsync(second, new Dictionary<string, string> { ["Classification"] = "low-level-concern" }, "#classify-form");
+        second = await head.SubmitAsync(await head.GetAsync(second.Url), new Dictionary<string, string> { ["Classification"] = "low-level-concern" }, "#classify-form");
         second.Document.QuerySelector("#low-level-flag")!.TextContent.ShouldContain("Mo Manager has 3 low-level concerns recorded, 3 of them within twelve months");
 
         // The DSL sees the record but does not classify it.
