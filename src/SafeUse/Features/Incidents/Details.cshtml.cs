@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using SafeUse.Features.Calendar;
 using SafeUse.Features.People;
 using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
+using Breach_ = SafeUse.Features.Incidents.Breach;
 
 namespace SafeUse.Features.Incidents;
 
@@ -14,7 +16,7 @@ internal sealed record RoutedTo(long PersonId, string Name, string Reason, int S
 
 /// <summary>One incident for the people it was routed to: the report, its entries in order, and what they can add.</summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class DetailsModel(AppDbContext db, CurrentUser current, IncidentService incidents, AuditTrail audit, TimeProvider time) : PageModel
+internal sealed class DetailsModel(AppDbContext db, CurrentUser current, IncidentService incidents, AuditTrail audit, TimeProvider time, BankHolidays bankHolidays) : PageModel
 {
     public Incident Incident { get; private set; } = null!;
     public string KindName { get; private set; } = "";
@@ -35,6 +37,31 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
     [BindProperty] public string? Outcome { get; set; }
     [BindProperty] public string? Note { get; set; }
     [BindProperty] public string? Reason { get; set; }
+    [BindProperty] public BreachForm Breach { get; set; } = new();
+    [BindProperty] public string? AwareAt { get; set; }
+
+    /// <summary>The current breach assessment (the latest breach entry), and the earlier ones stay in the record.</summary>
+    public BreachRecord? CurrentBreach { get; private set; }
+    public bool IsBreach => Breach_.Applies(Incident);
+
+    [BindProperty] public string? LadoWho { get; set; }
+    [BindProperty] public string? LadoWhen { get; set; }
+    [BindProperty] public string? LadoReference { get; set; }
+    [BindProperty] public string? Classification { get; set; }
+    [BindProperty] public string? PoliceForce { get; set; }
+    [BindProperty] public string? PoliceReference { get; set; }
+    [BindProperty] public string? PoliceWhen { get; set; }
+
+    /// <summary>An allegation: the working day by whose end the LADO must be contacted, and that end (exclusive, UTC).</summary>
+    public DateOnly? LadoDueDay { get; private set; }
+    public DateTime? LadoDueEnd { get; private set; }
+    public DateTime? LadoContactedAt { get; private set; }
+    public string? CurrentClassification { get; private set; }
+    public bool IsCaseManager { get; private set; }
+
+    /// <summary>Low-level concerns about the subject the viewer can see, and the most of them within any twelve months.</summary>
+    public int LowLevelCount { get; private set; }
+    public int LowLevelInTwelveMonths { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
@@ -58,6 +85,16 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
     public Task<IActionResult> OnPostNoteAsync(long id, CancellationToken ct) => Act(id, "note", "Note added.", a => incidents.NoteAsync(id, Text, a, ct), ct);
 
     public Task<IActionResult> OnPostDecisionAsync(long id, CancellationToken ct) => Act(id, "decision", "Decision recorded.", a => incidents.DecisionAsync(id, Text, a, ct), ct);
+
+    public Task<IActionResult> OnPostBreachAsync(long id, CancellationToken ct) => Act(id, "breach", "Breach record saved.", a => incidents.BreachAsync(id, Breach.Input, a, ct), ct);
+
+    public Task<IActionResult> OnPostAwarenessAsync(long id, CancellationToken ct) => Act(id, "awareness", "Awareness time corrected: the clock now runs from it.", a => incidents.AwarenessAsync(id, AwareAt, Reason, a, ct), ct);
+
+    public Task<IActionResult> OnPostLadoAsync(long id, CancellationToken ct) => Act(id, "lado", "LADO contact recorded.", a => incidents.LadoContactAsync(id, LadoWho, LadoWhen, LadoReference, a, ct), ct);
+
+    public Task<IActionResult> OnPostClassifyAsync(long id, CancellationToken ct) => Act(id, "classify", "Classification recorded.", a => incidents.ClassifyAsync(id, Classification, a, ct), ct);
+
+    public Task<IActionResult> OnPostPoliceAsync(long id, CancellationToken ct) => Act(id, "police", "Police referral recorded.", a => incidents.PoliceReferralAsync(id, PoliceForce, PoliceReference, PoliceWhen, a, ct), ct);
 
     public Task<IActionResult> OnPostActionAsync(long id, CancellationToken ct) => Act(id, "action", "Action added.", a =>
     {
@@ -87,6 +124,17 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
         try
         {
             await change(await current.ActorAsync(ct));
+        }
+        catch (IncidentProblems ex)
+        {
+            db.ChangeTracker.Clear();
+            foreach (var (field, message) in ex.Problems)
+            {
+                ModelState.AddModelError($"{form}_{field}", message);
+            }
+
+            await LoadAsync(id, ct);
+            return Page();
         }
         catch (IncidentException ex)
         {
@@ -130,6 +178,27 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
                          select new { r, p.GivenName, p.FamilyName }).ToListAsync(ct))
             .Select(x => new RoutedTo(x.r.PersonId, $"{x.GivenName} {x.FamilyName}", labels.Reason(x.r.Reason), x.r.Step, x.r.NotifiedAt)).ToList();
         var report = Entries.FirstOrDefault(e => e.Type == EntryTypes.Report);
+        if (incident.Kind == ReportKinds.StaffConduct)
+        {
+            // KCSIE: the LADO within one working day of the report, counted on the school's own calendar.
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(Schools.School.DefaultTimeZone);
+            var holidays = await bankHolidays.ForRegionAsync(ct: ct);
+            var reported = new DateTimeOffset(incident.CreatedAt, TimeSpan.Zero);
+            LadoDueDay = WorkingDays.NextWorkingDay(reported, zone, holidays);
+            LadoDueEnd = WorkingDays.EndOfNextWorkingDay(reported, zone, holidays).UtcDateTime;
+            LadoContactedAt = Entries.Where(e => e.Type == EntryTypes.LadoContact).Select(e => DataTime(e, "at")).FirstOrDefault();
+            CurrentClassification = Entries.LastOrDefault(e => e.Type == EntryTypes.Classified) is { Data: { } c }
+                ? JsonDocument.Parse(c).RootElement.GetProperty("classification").GetString() : null;
+            IsCaseManager = await db.IncidentRecipients.AnyAsync(r => r.IncidentId == id && r.PersonId == me && r.Step == 0, ct);
+            if (IsCaseManager && incident.SubjectId is { } subject)
+            {
+                var concerns = await incidents.LowLevelConcernsAsync(me, subject, ct);
+                LowLevelCount = concerns.Count;
+                LowLevelInTwelveMonths = IncidentService.MostWithinTwelveMonths(concerns);
+            }
+        }
+
+        CurrentBreach = Breach_.Parse(Entries.LastOrDefault(e => e.Type == EntryTypes.Breach));
         Answers = report?.Data is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : [];
         return true;
     }
@@ -141,6 +210,19 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
     {
         using var doc = JsonDocument.Parse(e.Data ?? "{}");
         return (doc.RootElement.GetProperty("owner").GetInt64(), DateOnly.Parse(doc.RootElement.GetProperty("due").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A time an entry's own fields hold (a LADO contact's, a police referral's), stored in UTC.</summary>
+    public static DateTime? DataTime(IncidentEntry e, string name)
+    {
+        using var doc = JsonDocument.Parse(e.Data ?? "{}");
+        return doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetDateTime() : null;
+    }
+
+    public static string? DataText(IncidentEntry e, string name)
+    {
+        using var doc = JsonDocument.Parse(e.Data ?? "{}");
+        return doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
     public string NameOf(long personId) => Routed.FirstOrDefault(r => r.PersonId == personId)?.Name ?? "";
@@ -158,6 +240,30 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
         EntryTypes.Escalated => "Passed on",
         EntryTypes.Closed => "Closed",
         EntryTypes.Reopened => "Reopened",
+        EntryTypes.Breach => "Breach record",
+        EntryTypes.AwarenessCorrected => "Awareness time corrected",
+        EntryTypes.LadoContact => "LADO contacted",
+        EntryTypes.Classified => "Classified",
+        EntryTypes.PoliceReferral => "Police referral",
         _ => e.Type,
     };
+}
+
+/// <summary>The breach record form's fields, kept when it comes back with errors.</summary>
+internal sealed class BreachForm
+{
+    public string? WhatHappened { get; set; }
+    public string? Categories { get; set; }
+    public string? People { get; set; }
+    public string? Records { get; set; }
+    public string? Consequences { get; set; }
+    public string? Measures { get; set; }
+    public string? Reported { get; set; }
+    public string? Reasons { get; set; }
+    public string? IcoReference { get; set; }
+    public string? IcoReportedAt { get; set; }
+    public string? PeopleTold { get; set; }
+    public string? WhyNotTold { get; set; }
+
+    public BreachInput Input => new(WhatHappened, Categories, People, Records, Consequences, Measures, Reported, Reasons, IcoReference, IcoReportedAt, PeopleTold, WhyNotTold);
 }

@@ -254,6 +254,197 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
     public Task DecisionAsync(long incidentId, string? text, Actor actor, CancellationToken ct) =>
         ChangeAsync(incidentId, actor, "incident.decision", "a decision recorded", (incident, _) => Entry(EntryTypes.Decision, Required(text, "Text", "Write the decision and the reasons for it")), ct);
 
+    /// <summary>The breach log's assessment, checked all at once; each one is a new entry and the latest is current.</summary>
+    public Task BreachAsync(long incidentId, BreachInput input, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.breach-recorded", "breach record updated", (incident, now) =>
+        {
+            if (!Breach.Applies(incident))
+            {
+                throw new IncidentException("", "Only a personal-data breach has a breach record");
+            }
+
+            var problems = Breach.Validate(input, now);
+            if (problems.Count > 0)
+            {
+                throw new IncidentProblems(problems);
+            }
+
+            var record = Breach.Record(input);
+            return Entry(EntryTypes.Breach, record.WhatHappened, record);
+        }, ct);
+
+    /// <summary>The school may have become aware before the report was made: the clock moves, the entry keeps both times.</summary>
+    public Task AwarenessAsync(long incidentId, string? awareAt, string? reason, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.awareness-corrected", "awareness time corrected", (incident, now) =>
+        {
+            if (!Breach.Applies(incident))
+            {
+                throw new IncidentException("", "Only a personal-data breach has an awareness time");
+            }
+
+            var problems = new List<(string Field, string Message)>();
+            var at = ParseTime(awareAt);
+            if (at is null)
+            {
+                problems.Add(("AwareAt", "Enter when the school became aware, like 2026-11-30 14:05"));
+            }
+            else if (at > now.AddMinutes(5))
+            {
+                problems.Add(("AwareAt", "When the school became aware must be in the past"));
+            }
+
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                problems.Add(("Reason", "Say why the awareness time is being corrected"));
+            }
+            else if (reason.Length > MaxText)
+            {
+                problems.Add(("Reason", $"It must be {MaxText:N0} characters or fewer"));
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new IncidentProblems(problems);
+            }
+
+            var old = incident.AwareAt;
+            incident.AwareAt = at;
+            return Entry(EntryTypes.AwarenessCorrected, reason!.Trim(), new { old, @new = at });
+        }, ct);
+
+    /// <summary>KCSIE: the case manager contacts the local authority designated officer within one working day.</summary>
+    public Task LadoContactAsync(long incidentId, string? who, string? when, string? reference, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.lado-contacted", "LADO contact recorded", (incident, now) =>
+        {
+            if (incident.Kind != ReportKinds.StaffConduct)
+            {
+                throw new IncidentException("", "Only a concern about a colleague is taken to the LADO");
+            }
+
+            var problems = new List<(string Field, string Message)>();
+            Line(problems, who, "Who", "Enter who you spoke to at the LADO", required: true);
+            var at = Past(problems, when, "When", "when you contacted the LADO");
+            Line(problems, reference, "Reference", "", required: false);
+            if (problems.Count > 0)
+            {
+                throw new IncidentProblems(problems);
+            }
+
+            var refText = string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
+            return Entry(EntryTypes.LadoContact, $"Contacted {who!.Trim()} at the LADO{(refText is null ? "" : $", reference {refText}")}.", new { who = who.Trim(), at, reference = refText });
+        }, ct);
+
+    public static readonly IReadOnlyList<(string Code, string Label)> Classifications = [("allegation", "Allegation"), ("low-level-concern", "Low-level concern")];
+
+    /// <summary>The case manager says whether a conduct record is an allegation or a low-level concern; the latest entry wins.</summary>
+    public async Task ClassifyAsync(long incidentId, string? classification, Actor actor, CancellationToken ct)
+    {
+        var caseManager = await db.IncidentRecipients.AnyAsync(r => r.IncidentId == incidentId && r.PersonId == actor.PersonId && r.Step == 0, ct);
+        await ChangeAsync(incidentId, actor, "incident.classified", "classified", (incident, _) =>
+        {
+            if (incident.Kind != ReportKinds.StaffConduct)
+            {
+                throw new IncidentException("", "Only a concern about a colleague is classified");
+            }
+
+            if (!caseManager)
+            {
+                throw new IncidentException("", "Only the case manager classifies the record");
+            }
+
+            var label = Classifications.FirstOrDefault(c => c.Code == classification).Label
+                ?? throw new IncidentException("Classification", "Choose allegation or low-level concern");
+            return Entry(EntryTypes.Classified, $"Classified as: {label.ToLowerInvariant()}.", new { classification });
+        }, ct);
+    }
+
+    /// <summary>
+    /// Low-level concerns about a subject that <paramref name="viewer"/> can see (restricted records routed to them),
+    /// each by when it was reported: a record counts when its latest classification says low-level concern.
+    /// </summary>
+    public async Task<List<DateTime>> LowLevelConcernsAsync(long viewer, long subjectId, CancellationToken ct)
+    {
+        var records = await IncidentAccess.Visible(db, viewer).AsNoTracking()
+            .Where(i => i.Restricted && i.SubjectId == subjectId).Select(i => new { i.Id, i.CreatedAt }).ToListAsync(ct);
+        var ids = records.Select(r => r.Id).ToList();
+        var latest = (await db.IncidentEntries.AsNoTracking().Where(e => ids.Contains(e.IncidentId) && e.Type == EntryTypes.Classified).ToListAsync(ct))
+            .GroupBy(e => e.IncidentId).ToDictionary(g => g.Key, g => g.OrderBy(e => e.At).ThenBy(e => e.Id).Last().Data ?? "");
+        return records.Where(r => latest.GetValueOrDefault(r.Id, "").Contains("\"low-level-concern\"", StringComparison.Ordinal))
+            .Select(r => r.CreatedAt).Order().ToList();
+    }
+
+    /// <summary>KCSIE: three or more low-level concerns within any twelve months are a pattern for the case manager.</summary>
+    public static int MostWithinTwelveMonths(IReadOnlyList<DateTime> sorted)
+    {
+        var most = 0;
+        for (int start = 0, end = 0; end < sorted.Count; end++)
+        {
+            while (sorted[start].AddMonths(12) < sorted[end])
+            {
+                start++;
+            }
+
+            most = Math.Max(most, end - start + 1);
+        }
+
+        return most;
+    }
+
+    /// <summary>Suspected illegal content passed to the police: which force, their reference, when.</summary>
+    public Task PoliceReferralAsync(long incidentId, string? force, string? reference, string? when, Actor actor, CancellationToken ct) =>
+        ChangeAsync(incidentId, actor, "incident.police-referral", "police referral recorded", (incident, _) =>
+        {
+            if (incident.Kind != ReportKinds.IllegalContent)
+            {
+                throw new IncidentException("", "Police referrals are recorded on suspected illegal content");
+            }
+
+            var problems = new List<(string Field, string Message)>();
+            Line(problems, force, "Force", "Enter the police force", required: true);
+            Line(problems, reference, "Reference", "Enter the police reference", required: true);
+            var at = Past(problems, when, "When", "when it was referred");
+            if (problems.Count > 0)
+            {
+                throw new IncidentProblems(problems);
+            }
+
+            return Entry(EntryTypes.PoliceReferral, $"Referred to {force!.Trim()}, reference {reference!.Trim()}.", new { force = force.Trim(), reference = reference.Trim(), at });
+        }, ct);
+
+    private static void Line(List<(string Field, string Message)> problems, string? value, string field, string missing, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                problems.Add((field, missing));
+            }
+        }
+        else if (value.Length > MaxLine)
+        {
+            problems.Add((field, $"It must be {MaxLine} characters or fewer"));
+        }
+    }
+
+    private DateTime? Past(List<(string Field, string Message)> problems, string? value, string field, string what)
+    {
+        var at = ParseTime(value);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add((field, $"Enter {what}"));
+        }
+        else if (at is null)
+        {
+            problems.Add((field, $"Enter {what} as a date and time, like 2026-11-30 14:05"));
+        }
+        else if (at > time.GetUtcNow().UtcDateTime.AddMinutes(5))
+        {
+            problems.Add((field, $"{char.ToUpperInvariant(what[0])}{what[1..]} must be in the past"));
+        }
+
+        return at;
+    }
+
     /// <summary>An action for someone the incident was routed to, with a due date.</summary>
     public async Task ActionAsync(long incidentId, string? text, long? ownerId, DateOnly? due, Actor actor, CancellationToken ct)
     {
@@ -561,6 +752,11 @@ internal static class EntryTypes
     public const string Action = "action";
     public const string ActionDone = "action-done";
     public const string Decision = "decision";
+    public const string Breach = "breach";
+    public const string AwarenessCorrected = "awareness-corrected";
+    public const string LadoContact = "lado-contact";
+    public const string Classified = "classified";
+    public const string PoliceReferral = "police-referral";
     public const string Email = "email";
     public const string Correction = "correction";
     public const string Acknowledged = "acknowledged";

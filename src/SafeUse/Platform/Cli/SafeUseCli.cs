@@ -13,7 +13,7 @@ internal static class SafeUseCli
     private static readonly (string Name, Func<Command> Create)[] Factories =
     [
         ("serve", ServeCommand.Create), ("db", DbCommand.Create), ("admin", AdminCommand.Create), ("import", ImportCommand.Create),
-        ("audit", AuditCommand.Create), ("policy", PolicyCommand.Create), ("reminders", RemindersCommand.Create), ("monitor", () => MonitorCommand.Create()),
+        ("audit", AuditCommand.Create), ("policy", PolicyCommand.Create), ("reminders", RemindersCommand.Create), ("incidents", IncidentsCommand.Create), ("monitor", () => MonitorCommand.Create()),
     ];
 
     private static readonly string[] Commands = [.. Factories.Select(f => f.Name)];
