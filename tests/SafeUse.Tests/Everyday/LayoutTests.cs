@@ -91,7 +91,7 @@ public sealed class LayoutTests
         toggle.GetAttribute("aria-controls").ShouldBe("navigation");
         toggle.HasAttribute("hidden").ShouldBeTrue();
         nav.QuerySelector("#navigation")!.HasAttribute("hidden").ShouldBeFalse();
-        nav.QuerySelectorAll("a").Select(a => a.TextContent).ShouldBe(["Home", "My policies", "Policies", "People", "Audit trail"]);
+        nav.QuerySelectorAll("a").Select(a => a.TextContent).ShouldBe(["Home", "My policies", "Report a concern", "Policies", "People", "Incidents", "Audit trail"]);
         Marked(home.Document).ShouldBe([("Home", "page")]);
 
         Marked((await head.GetAsync("/policies")).Document).ShouldBe([("Policies", "page")]);

@@ -51,20 +51,20 @@ public sealed class IncidentTests
         });
         sent.Errors.ShouldBeEmpty();
         sent.Url.ShouldEndWith("/reports/mine");
-        sent.Document.QuerySelector("#receipt")!.TextContent.ShouldContain("ALD-2026-0001");
+        sent.Document.QuerySelector("#receipt")!.TextContent.ShouldContain("AS-2026-0001");
         sent.Document.QuerySelector("#my-reports")!.TextContent.ShouldContain("Received");
 
         await using (var check = db.Context())
         {
             var emails = await check.Outbox.ToListAsync();
             emails.Select(e => e.ToAddress).ShouldBe([w.ItLead.Email!, w.Dpo.Email!], ignoreOrder: true);
-            emails.ShouldAllBe(e => e.Subject == "New report ALD-2026-0001: Lost or stolen device" && e.Sensitive);
+            emails.ShouldAllBe(e => e.Subject == "New report AS-2026-0001: Lost or stolen device" && e.Sensitive);
             emails.ShouldAllBe(e => !e.Body.Contains("LAP-0042") && !e.Body.Contains("train") && !e.Body.Contains("Tia") && e.Body.Contains("/incidents/"));
         }
 
         var it = await SignedInAsync(app, w.ItLead.Email!);
         var inbox = await it.GetAsync("/incidents");
-        inbox.Document.QuerySelector("#inbox")!.TextContent.ShouldContain("ALD-2026-0001");
+        inbox.Document.QuerySelector("#inbox")!.TextContent.ShouldContain("AS-2026-0001");
         inbox.Document.QuerySelector("#inbox")!.TextContent.ShouldContain("Not acknowledged");
         var id = (await db.Context().Incidents.SingleAsync()).Id;
         var page = await it.GetAsync($"/incidents/{id}");
@@ -119,7 +119,7 @@ public sealed class IncidentTests
         {
             var b = await SignedInAsync(app, shut.Email!);
             (await b.GetAsync($"/incidents/{id}")).Status.ShouldBe(HttpStatusCode.NotFound, shut.GivenName);
-            (await b.GetAsync("/incidents?Status=all")).Text.ShouldNotContain("ALD-2026-0001", customMessage: shut.GivenName);
+            (await b.GetAsync("/incidents?Status=all")).Text.ShouldNotContain("AS-2026-0001", customMessage: shut.GivenName);
         }
 
         var chair = await SignedInAsync(app, w.Chair.Email!);
@@ -146,7 +146,7 @@ public sealed class IncidentTests
         (await ReportAsync(birch, ReportKinds.FilteringFailure, new() { ["WhatHappened"] = "A gambling site loaded.", ["Answers[address]"] = "bet.example", ["Answers[direction]"] = "yes" }))
             .Errors.ShouldBeEmpty();
         var id = (await db.Context().Incidents.SingleAsync()).Id;
-        (await db.Context().Incidents.SingleAsync()).Reference.ShouldBe("BIR-2026-0001");
+        (await db.Context().Incidents.SingleAsync()).Reference.ShouldBe("BS-2026-0001");
 
         // Birch names nobody for online safety or IT: its Head (also its DSL) receives it.
         var birchHead = await SignedInAsync(app, w.BirchHead.Email!);
@@ -244,7 +244,7 @@ public sealed class IncidentTests
         var inbox = await digital.GetAsync("/incidents");
         inbox.Document.QuerySelector("#inbox")!.TextContent.ShouldContain("1 overdue action");
         var dsl = await SignedInAsync(app, w.Dsl.Email!);
-        (await dsl.GetAsync("/incidents?Assigned=me")).Document.QuerySelector("#inbox")!.TextContent.ShouldContain("ALD-2026-0001");
+        (await dsl.GetAsync("/incidents?Assigned=me")).Document.QuerySelector("#inbox")!.TextContent.ShouldContain("AS-2026-0001");
         (await digital.GetAsync("/incidents?Status=bogus")).Errors.ShouldContain("Status must be open, closed or all");
 
         page = await digital.SubmitAsync(await digital.GetAsync($"/incidents/{id}"), new Dictionary<string, string> { ["Outcome"] = "filter-changed", ["Note"] = "Term added to the filter." }, "form[action*='handler=Close']");
@@ -312,9 +312,9 @@ public sealed class IncidentTests
         var sent = await Task.WhenAll(forms.Select(f => f.t.SubmitAsync(f.Item2, new Dictionary<string, string> { ["WhatHappened"] = "Parallel" })));
         sent.ShouldAllBe(p => p.Errors.Count == 0);
         (await db.Context().Incidents.OrderBy(i => i.Number).Select(i => i.Reference).ToListAsync())
-            .ShouldBe(Enumerable.Range(1, 6).Select(n => $"ALD-2026-{n:0000}").ToList());
+            .ShouldBe(Enumerable.Range(1, 6).Select(n => $"AS-2026-{n:0000}").ToList());
 
         time.Advance(TimeSpan.FromDays(40));
-        (await ReportAsync(await SignedInAsync(app, w.Teacher.Email!), ReportKinds.Other, new() { ["WhatHappened"] = "New year" })).Document.QuerySelector("#receipt")!.TextContent.ShouldContain("ALD-2027-0001");
+        (await ReportAsync(await SignedInAsync(app, w.Teacher.Email!), ReportKinds.Other, new() { ["WhatHappened"] = "New year" })).Document.QuerySelector("#receipt")!.TextContent.ShouldContain("AS-2027-0001");
     }
 }
