@@ -60,7 +60,9 @@ public sealed partial class EveryPageTests
             ctx.Set<PolicyFormDraft>().Add(draft);
             await ctx.SaveChangesAsync();
             var bankHoliday = await ctx.Set<SafeUse.Features.Calendar.BankHoliday>().OrderBy(h => h.Id).Select(h => h.Id).FirstAsync();
-            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday);
+            // A report routed to the administrator (the trust's IT lead), so its page opens for them.
+            var incident = await ctx.IncidentRecipients.Where(r => r.PersonId == admin.Id).OrderBy(r => r.IncidentId).Select(r => r.IncidentId).FirstAsync();
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id);
         }
 
         var failures = new List<string>();
@@ -74,7 +76,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -119,6 +121,7 @@ public sealed partial class EveryPageTests
                 ("id", _) when route.StartsWith("/people/import/", StringComparison.Ordinal) => [values.ImportId],
                 ("id", _) when route.StartsWith("/people/", StringComparison.Ordinal) => [values.Signer],
                 ("id", _) when route.StartsWith("/settings/bank-holidays/", StringComparison.Ordinal) => [values.BankHolidayId],
+                ("id", _) when route.StartsWith("/incidents/", StringComparison.Ordinal) => [values.IncidentId],
                 ("versionId", _) => values.VersionIds,
                 ("policyId", _) => [values.PolicyId],
                 ("personId", _) => [person],
@@ -128,9 +131,13 @@ public sealed partial class EveryPageTests
         }
 
         // Pages that show nothing without a query string get one.
-        return route == "/policies/{id:long}/compare"
-            ? urls.Select(u => $"{u}?from={values.VersionIds[0]}&to={values.VersionIds[^1]}")
-            : urls;
+        return route switch
+        {
+            "/policies/{id:long}/compare" => urls.Select(u => $"{u}?from={values.VersionIds[0]}&to={values.VersionIds[^1]}"),
+            // The chooser, and a school's settings.
+            "/settings/reporting" => [route, $"{route}?school={values.SchoolId}"],
+            _ => urls,
+        };
     }
 
     [GeneratedRegex(@"\{(?<name>\w+)(:[^}]*)?\}")]
