@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SafeUse.Features.Demo;
+using SafeUse.Features.Incidents;
 using SafeUse.Features.People;
 using SafeUse.Features.SignOff;
 using SafeUse.Platform.Data;
@@ -37,6 +38,23 @@ public sealed class DemoTrustTests
             policyId = policy.Id;
             (await ctx.PolicyQueries.CountAsync()).ShouldBe(2);
             (await ctx.PolicyVersions.CountAsync()).ShouldBe(2);
+
+            // Reports of every kind, open and closed, in both schools, which name and route them differently.
+            var incidents = await ctx.Incidents.ToListAsync();
+            foreach (var k in ReportKinds.All)
+            {
+                incidents.ShouldContain(i => i.Kind == k.Code, k.Code);
+            }
+
+            incidents.ShouldContain(i => i.Status == IncidentStatus.Closed);
+            incidents.ShouldContain(i => i.Status != IncidentStatus.Closed);
+            incidents.ShouldContain(i => i.Status != IncidentStatus.Closed && i.AcknowledgedAt == null);
+            incidents.ShouldContain(i => i.Restricted && i.Status == IncidentStatus.Closed);
+            incidents.Select(i => i.SchoolId).Distinct().Count().ShouldBe(2);
+            incidents.ShouldContain(i => i.Status != IncidentStatus.Closed && i.AwareAt > DateTime.UtcNow.AddHours(-72) && i.AwareAt < DateTime.UtcNow.AddHours(-48), "a breach with under a day left");
+            var labels = await ctx.RoleLabels.Where(l => l.Role == Role.OnlineSafetyLead).Select(l => l.Label).ToListAsync();
+            labels.ShouldBe(["Computing Leader", "Digital Lead"], ignoreOrder: true);
+            (await ctx.ReportKindSettings.Select(s => s.Route).ToListAsync()).Distinct().Count().ShouldBe(2);
         }
 
         var browser = app.Browse();
@@ -150,8 +168,9 @@ public sealed class DemoTrustTests
     {
         var time = TimeProvider.System;
         var outbox = new SafeUse.Platform.Outbox.Outbox(time);
-        var signOff = new SignOffService(ctx, db.Audit(time), outbox, time, Options.Create(new SignOffOptions { PublicUrl = "https://safeuse.test" }));
-        return new DemoTrust(ctx, db.Audit(time), time, signOff);
+        var options = Options.Create(new SignOffOptions { PublicUrl = "https://safeuse.test" });
+        var signOff = new SignOffService(ctx, db.Audit(time), outbox, time, options);
+        return new DemoTrust(ctx, db.Audit(time), time, signOff, outbox, options);
     }
 
     /// <summary>Fails any command that inserts into the table, as a database error part way through would.</summary>

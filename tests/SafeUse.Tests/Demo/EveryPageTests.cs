@@ -60,14 +60,9 @@ public sealed partial class EveryPageTests
             ctx.Set<PolicyFormDraft>().Add(draft);
             await ctx.SaveChangesAsync();
             var bankHoliday = await ctx.Set<SafeUse.Features.Calendar.BankHoliday>().OrderBy(h => h.Id).Select(h => h.Id).FirstAsync();
-            // A lost device reported at a school reaches the administrator, who is the trust's IT lead.
-            await using var scope = app.Services.CreateAsyncScope();
-            var staffSchool = await ctx.PersonSchools.Where(m => m.PersonId == staff.Id).Select(m => m.SchoolId).FirstAsync();
-            var incident = await scope.ServiceProvider.GetRequiredService<SafeUse.Features.Incidents.IncidentService>().ReportAsync(
-                new SafeUse.Features.Incidents.ReportInput(staffSchool, SafeUse.Features.Incidents.ReportKinds.LostDevice, "Left on the bus.", null, null, null,
-                    new Dictionary<string, string?> { ["device"] = "LT-1", ["last-seen"] = "Bus", ["held-personal-data"] = "no" }),
-                new SafeUse.Platform.Audit.Actor(staff.Id, staff.FullName), CancellationToken.None);
-            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident.Id);
+            // A report routed to the administrator (the trust's IT lead), so its page opens for them.
+            var incident = await ctx.IncidentRecipients.Where(r => r.PersonId == admin.Id).OrderBy(r => r.IncidentId).Select(r => r.IncidentId).FirstAsync();
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id);
         }
 
         var failures = new List<string>();
@@ -81,7 +76,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -136,9 +131,13 @@ public sealed partial class EveryPageTests
         }
 
         // Pages that show nothing without a query string get one.
-        return route == "/policies/{id:long}/compare"
-            ? urls.Select(u => $"{u}?from={values.VersionIds[0]}&to={values.VersionIds[^1]}")
-            : urls;
+        return route switch
+        {
+            "/policies/{id:long}/compare" => urls.Select(u => $"{u}?from={values.VersionIds[0]}&to={values.VersionIds[^1]}"),
+            // The chooser, and a school's settings.
+            "/settings/reporting" => [route, $"{route}?school={values.SchoolId}"],
+            _ => urls,
+        };
     }
 
     [GeneratedRegex(@"\{(?<name>\w+)(:[^}]*)?\}")]

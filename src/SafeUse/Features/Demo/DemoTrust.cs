@@ -1,4 +1,8 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SafeUse.Features.Incidents;
+using Route = SafeUse.Features.Incidents.Route;
 using SafeUse.Features.People;
 using SafeUse.Features.Policies;
 using SafeUse.Features.SignOff;
@@ -23,7 +27,7 @@ internal static class DemoRegistration
 /// A generated demo trust: two schools, about 60 staff with the roles a real trust has, a mix of employment types and
 /// a few leavers. Names are combined from common UK first names and surnames with a fixed seed, so every demo is alike.
 /// </summary>
-internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider time, SignOffService signOff)
+internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider time, SignOffService signOff, Platform.Outbox.Outbox outbox, IOptions<SignOffOptions> options)
 {
     public const string Password = "demo-safeuse-password";
     public const string Domain = "demo.safeuse.test";
@@ -63,8 +67,9 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         var trust = new Trust { Name = "Riverside Learning Trust", CreatedAt = now };
         db.Trusts.Add(trust);
         await db.SaveChangesAsync(ct);
-        var primary = new School { TrustId = trust.Id, Name = "Riverside Primary School", Urn = "149001", CreatedAt = now };
-        var secondary = new School { TrustId = trust.Id, Name = "Riverside Academy", Urn = "149002", CreatedAt = now };
+        // Both names start "Riv": their own codes keep their incident references apart.
+        var primary = new School { TrustId = trust.Id, Name = "Riverside Primary School", Urn = "149001", ReferenceCode = "RPS", CreatedAt = now };
+        var secondary = new School { TrustId = trust.Id, Name = "Riverside Academy", Urn = "149002", ReferenceCode = "RA", CreatedAt = now };
         db.Schools.AddRange(primary, secondary);
         await db.SaveChangesAsync(ct);
 
@@ -172,8 +177,14 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         audit.Record(db, Actor.System, "demo.created", "trust", trust.Id, "Created the demo trust with two schools and generated staff");
         await db.SaveChangesAsync(ct);
         await AddModelPolicyAsync(trust, admin, random, ct);
+        AddReportingSettings(primary, secondary);
+        await db.SaveChangesAsync(ct);
         var staff = await db.People.Where(p => p.JobTitle == "Class Teacher" && !p.IsLeaver).OrderBy(p => p.Id).FirstAsync(ct);
         await tx.CommitAsync(ct);
+
+        // Each report is its own unit of work (IncidentService opens a transaction per report, and one cannot be
+        // nested in the trust's), so the reports follow the committed trust.
+        await AddReportsAsync(primary, secondary, ct);
         return new DemoCredentials(await PersonasAsync(admin, staff, ct), Password);
     }
 
@@ -283,5 +294,148 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
             CreatedAt = now,
         });
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The two schools disagree, as real ones do: the primary calls its online safety lead the Computing Leader and
+    /// sends filtering failures to IT first; the academy has a Digital Lead and sends suspected misuse to the
+    /// reporter's line manager first, with four hours to acknowledge before the Digital Lead is told.
+    /// </summary>
+    private void AddReportingSettings(School primary, School secondary)
+    {
+        db.RoleLabels.AddRange(
+            new RoleLabel { SchoolId = primary.Id, Role = Role.OnlineSafetyLead, Label = "Computing Leader" },
+            new RoleLabel { SchoolId = primary.Id, Role = Role.Head, Label = "Headteacher" },
+            new RoleLabel { SchoolId = secondary.Id, Role = Role.OnlineSafetyLead, Label = "Digital Lead" },
+            new RoleLabel { SchoolId = secondary.Id, Role = Role.Head, Label = "Principal" });
+        var filtering = IncidentService.Default(primary.Id, ReportKinds.Find(ReportKinds.FilteringFailure)!);
+        filtering.Route = Route.Format([Route.Code(Role.ItLead), Route.Code(Role.OnlineSafetyLead)]);
+        filtering.Name = "Filtering problem (blocked or got through)";
+        var misuse = IncidentService.Default(secondary.Id, ReportKinds.Find(ReportKinds.Misuse)!);
+        misuse.Route = Route.Format([Route.LineManager, Route.Code(Role.OnlineSafetyLead)]);
+        misuse.AcknowledgeHours = 4;
+        db.ReportKindSettings.AddRange(filtering, misuse);
+    }
+
+    /// <summary>
+    /// Reports of every kind in both schools, made and handled over the past weeks (a clock set back for each step),
+    /// so the inbox looks lived in: some not yet acknowledged, actions overdue, a breach with under a day left on
+    /// its 72-hour clock, and closed ones, a closed allegation among them.
+    /// </summary>
+    private async Task AddReportsAsync(School primary, School secondary, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var clock = new DemoClock(now);
+        var incidents = new IncidentService(db, audit, outbox, clock, options);
+        var staffAt = new Dictionary<long, List<Person>>();
+        foreach (var school in new[] { primary, secondary })
+        {
+            staffAt[school.Id] = await db.People.AsNoTracking()
+                .Where(p => !p.IsLeaver && p.LineManagerId != null && p.EmploymentType == EmploymentType.Permanent && p.Schools.Any(s => s.SchoolId == school.Id)
+                    && p.Roles.All(r => r.Role == Role.Staff))
+                .OrderBy(p => p.Id).ToListAsync(ct);
+        }
+
+        var names = await db.People.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.FullName, ct);
+        Actor As(long personId) => new(personId, names[personId]);
+
+        async Task<Incident> ReportAsync(School school, int reporter, string kind, TimeSpan ago, string what, Dictionary<string, string?>? answers = null, long? subjectId = null)
+        {
+            clock.Now = now - ago;
+            var by = staffAt[school.Id][reporter];
+            return await incidents.ReportAsync(new ReportInput(school.Id, kind, what, clock.Now.AddHours(-1), subjectId, null, answers ?? []), As(by.Id), ct);
+        }
+
+        async Task<List<long>> RoutedAsync(Incident incident) =>
+            await db.IncidentRecipients.AsNoTracking().Where(r => r.IncidentId == incident.Id).OrderBy(r => r.Step).ThenBy(r => r.PersonId).Select(r => r.PersonId).ToListAsync(ct);
+
+        async Task At(TimeSpan ago, Func<Task> step)
+        {
+            clock.Now = now - ago;
+            await step();
+        }
+
+        static string Local(DateTime utc) =>
+            TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZoneInfo.FindSystemTimeZoneById(School.DefaultTimeZone)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+        static DateOnly Day(DateTime utc) => DateOnly.FromDateTime(utc);
+
+        var days = (Func<double, TimeSpan>)TimeSpan.FromDays;
+        var hours = (Func<double, TimeSpan>)TimeSpan.FromHours;
+
+        // Closed: accidental access, advice given.
+        var seen = await ReportAsync(primary, 0, ReportKinds.AccidentalAccess, days(12), "A Year 4 pupil searched for a cartoon and an image of a violent film came up.",
+            new() { ["address"] = "images search", ["device"] = "Class iPad 7" });
+        var seenBy = (await RoutedAsync(seen))[0];
+        await At(days(11.9), () => incidents.AcknowledgeAsync(seen.Id, As(seenBy), ct));
+        await At(days(11.8), () => incidents.NoteAsync(seen.Id, "Spoke to the pupil and the class teacher; safe search was off on that iPad.", As(seenBy), ct));
+        await At(days(10), () => incidents.CloseAsync(seen.Id, "advice", "Safe search turned on for every class iPad; the class had a reminder about telling an adult.", As(seenBy), ct));
+
+        // Open, not yet acknowledged: the primary's filtering route goes to IT first.
+        await ReportAsync(primary, 1, ReportKinds.FilteringFailure, days(2), "A gambling site loaded on a classroom PC during a maths lesson.",
+            new() { ["address"] = "bet-quick.example", ["direction"] = "yes" });
+
+        // Open, just made: misuse at the academy waits with the line manager for four hours.
+        await ReportAsync(secondary, 0, ReportKinds.Misuse, hours(2), "A colleague's account was used to log in to the staff room PC while they were on a trip.",
+            new() { ["systems"] = "Staff room PC, shared drive" });
+
+        // Open with an overdue action.
+        var message = await ReportAsync(secondary, 1, ReportKinds.OffensiveMessage, days(5), "Year 9 pupils posted threatening comments about a classmate in the class chat.",
+            new() { ["channel"] = "Teams class chat" });
+        var messageTo = await RoutedAsync(message);
+        await At(days(4.9), () => incidents.AcknowledgeAsync(message.Id, As(messageTo[0]), ct));
+        await At(days(4.8), () => incidents.ActionAsync(message.Id, "Remove the posts and speak to the pupils' parents.", messageTo[^1], Day(now - days(2)), As(messageTo[0]), ct));
+
+        // Closed: illegal content referred to the police.
+        var illegal = await ReportAsync(primary, 2, ReportKinds.IllegalContent, days(9), "A pupil showed me a video on a shared laptop that may be illegal. I did not open it again.",
+            new() { ["location"] = "Laptop LAP-0311, locked in the Head's office", ["secured-by"] = "The class teacher", ["secured-at"] = Local(now - days(9) - hours(1)) });
+        var illegalTo = await RoutedAsync(illegal);
+        await At(days(8.9), () => incidents.AcknowledgeAsync(illegal.Id, As(illegalTo[0]), ct));
+        await At(days(8.8), () => incidents.DecisionAsync(illegal.Id, "Reported to the police; the laptop stays locked away until they collect it.", As(illegalTo[0]), ct));
+        await At(days(6), () => incidents.CloseAsync(illegal.Id, "police", "The police collected the laptop; the referral is recorded in the safeguarding file.", As(illegalTo[0]), ct));
+
+        // Open with an overdue action for the DPO.
+        var lost = await ReportAsync(secondary, 2, ReportKinds.LostDevice, days(3), "My school laptop was not in my bag when I got home.",
+            new() { ["device"] = "LAP-0587", ["last-seen"] = "Staff room, Tuesday 16:30", ["held-personal-data"] = "no", ["encrypted"] = "yes" });
+        var lostTo = await RoutedAsync(lost);
+        await At(days(2.9), () => incidents.AcknowledgeAsync(lost.Id, As(lostTo[0]), ct));
+        await At(days(2.8), () => incidents.ActionAsync(lost.Id, "Check the laptop's last sign-in and lock the account.", lostTo[0], Day(now - days(1)), As(lostTo[0]), ct));
+
+        // Open: a breach with under a day left to tell the ICO.
+        var breach = await ReportAsync(primary, 3, ReportKinds.DataBreach, hours(50), "A class list with pupils' medical needs was emailed to a parent by mistake.",
+            new() { ["aware-at"] = Local(now - hours(52)), ["data"] = "Names and medical notes of 28 pupils in Year 2" });
+        var breachTo = await RoutedAsync(breach);
+        await At(hours(49), () => incidents.AcknowledgeAsync(breach.Id, As(breachTo[0]), ct));
+        await At(hours(30), () => incidents.NoteAsync(breach.Id, "The parent has confirmed they deleted the email; deciding whether to report to the ICO.", As(breachTo[0]), ct));
+
+        // Closed: a damaged device.
+        var damaged = await ReportAsync(secondary, 3, ReportKinds.DamagedDevice, days(20), "The projector in room 12 shows only a blue screen.", new() { ["device"] = "Room 12 projector" });
+        var damagedTo = await RoutedAsync(damaged);
+        await At(days(19), () => incidents.CloseAsync(damaged.Id, "no-further-action", "Lamp replaced; working again.", As(damagedTo[0]), ct));
+
+        // Closed: an allegation about a member of staff, unfounded.
+        var subject = staffAt[secondary.Id][5];
+        var conduct = await ReportAsync(secondary, 4, ReportKinds.StaffConduct, days(30), "A colleague added pupils as friends on a personal social media account.", subjectId: subject.Id);
+        var conductTo = await RoutedAsync(conduct);
+        await At(days(29.5), () => incidents.AcknowledgeAsync(conduct.Id, As(conductTo[0]), ct));
+        await At(days(29), () => incidents.DecisionAsync(conduct.Id, "Spoke to the LADO the same day: below the harm threshold, handled as a low-level concern.", As(conductTo[0]), ct));
+        await At(days(25), () => incidents.CloseAsync(conduct.Id, "unfounded", "The accounts were the colleague's own children's, who are pupils here; no concern.", As(conductTo[0]), ct));
+
+        // Open, not yet acknowledged.
+        await ReportAsync(primary, 4, ReportKinds.Other, days(1), "The staff Wi-Fi password is written on a sticky note in the hall.");
+
+        // Closed at the academy: a filtering failure fixed.
+        var blocked = await ReportAsync(secondary, 6, ReportKinds.FilteringFailure, days(15), "The exam board's website is blocked, so I cannot download past papers.",
+            new() { ["address"] = "exam-board.example", ["direction"] = "no" });
+        var blockedTo = await RoutedAsync(blocked);
+        await At(days(14), () => incidents.CloseAsync(blocked.Id, "filter-changed", "Added the exam board to the allowed list.", As(blockedTo[0]), ct));
+    }
+
+    /// <summary>The demo's reports happened over past weeks: the time each step is recorded at.</summary>
+    private sealed class DemoClock(DateTime start) : TimeProvider
+    {
+        public DateTime Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => new(DateTime.SpecifyKind(Now, DateTimeKind.Utc));
     }
 }

@@ -32,7 +32,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         CanCreate = await current.HasAnyAsync(PolicyAccess.ManagerRoles, ct);
-        var scope = await current.ScopeAsync(PolicyAccess.WholeSchoolReaderRoles, ct);
+        var scope = await current.ScopeAsync(PolicyAccess.ListReaderRoles, ct);
         var schools = await db.Schools.AsNoTracking().Where(s => scope.AllSchools || scope.SchoolIds.Contains(s.Id)).OrderBy(s => s.Name).ToListAsync(ct);
         var schoolIds = schools.Select(s => s.Id).ToList();
         var policies = await db.Policies.AsNoTracking().Include(p => p.Schools).OrderBy(p => p.Title).ToListAsync(ct);

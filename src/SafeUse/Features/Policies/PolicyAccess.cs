@@ -14,7 +14,10 @@ internal static class PolicyAccess
     public static readonly Role[] ReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.ItLead, Role.Governor, Role.ChairOfGovernors, Role.Dpo, Role.LineManager];
 
     /// <summary>Roles that see every person of their schools in a register (a line manager sees only their team).</summary>
-    public static readonly Role[] WholeSchoolReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.ItLead, Role.Governor, Role.ChairOfGovernors, Role.Dpo];
+    public static readonly Role[] WholeSchoolReaderRoles = [.. ManagerRoles, Role.SeniorLeader, Role.Dsl, Role.DeputyDsl, Role.Governor, Role.ChairOfGovernors, Role.Dpo];
+
+    /// <summary>Roles that see the policies list with its totals per school: whole-school readers, and IT leads (who see no one's receipts).</summary>
+    public static readonly Role[] ListReaderRoles = [.. WholeSchoolReaderRoles, Role.ItLead];
 
     /// <summary>Governors (the chair too) read totals; names only where the trust allows it.</summary>
     public static readonly Role[] GovernorRoles = [Role.Governor, Role.ChairOfGovernors];

@@ -22,6 +22,9 @@ internal sealed class ReportModel(AppDbContext db, CurrentUser current, Incident
     public School? School { get; private set; }
     public List<(long Id, string Name)> Staff { get; private set; } = [];
 
+    /// <summary>The school's names for its roles, for the words that name them.</summary>
+    public RoleNames Names { get; private set; } = new(new Dictionary<People.Role, string>());
+
     [BindProperty(SupportsGet = true)] public string? Kind { get; set; }
     [BindProperty(SupportsGet = true)] public long? SchoolId { get; set; }
     [BindProperty] public string? WhatHappened { get; set; }
@@ -110,6 +113,7 @@ internal sealed class ReportModel(AppDbContext db, CurrentUser current, Incident
             return;
         }
 
+        Names = await incidents.LabelsAsync(School.Id, ct);
         Kinds = (await incidents.KindsAsync(School.Id, ct)).Where(k => k.Setting.Enabled).ToList();
         Chosen = Kinds.FirstOrDefault(k => k.Kind.Code == Kind);
         if (Chosen?.Kind.Code is ReportKinds.Misuse or ReportKinds.OffensiveMessage or ReportKinds.StaffConduct)
