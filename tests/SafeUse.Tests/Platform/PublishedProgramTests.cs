@@ -258,8 +258,9 @@ public sealed class PublishedProgramTests(PublishedProgramFixture published) : I
         help.Code.ShouldBe(0, help.Error);
         help.Output.ShouldContain("Usage:\n  safeuse [command] [options]");
         foreach (var command in new[] { "serve", "db", "policy", "reminders", "monitor" }) help.Output.ShouldContain($"  {command} ");
+        // Bad arguments, an unknown subcommand among them, are exit 2 with what is wrong.
         var unknown = await Safeuse("policy", "no-such-subcommand");
-        unknown.Code.ShouldBe(1);
+        unknown.Code.ShouldBe(2);
         unknown.Error.ShouldContain("no-such-subcommand");
     }
 

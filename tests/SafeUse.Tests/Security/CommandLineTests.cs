@@ -13,10 +13,20 @@ public sealed class CommandLineTests
     [Fact]
     public async Task An_unknown_command_is_an_error_that_names_it_and_lists_the_commands()
     {
+        var (exit, error) = await CapturedCli.RunPairAsync("frobnicate", "now");
+        exit.ShouldBe(2);
+        error.ShouldContain("\"frobnicate\" is not a safeuse command");
+        error.ShouldContain("serve, db, admin, import");
+    }
+
+    [Fact]
+    public async Task A_missing_required_option_or_command_is_exit_2_saying_what_is_missing()
+    {
         var (exit, error) = await CapturedCli.RunPairAsync("incidents", "export");
         exit.ShouldBe(2);
-        error.ShouldContain("\"incidents\" is not a safeuse command");
-        error.ShouldContain("serve, db, admin, import");
+        error.ShouldContain("error: Option '--school' is required.");
+        error.ShouldContain("Run safeuse incidents export --help for its options.");
+        (await CapturedCli.RunPairAsync("import")).Exit.ShouldBe(2);
     }
 
     [Fact]

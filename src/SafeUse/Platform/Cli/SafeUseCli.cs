@@ -64,7 +64,26 @@ internal static class SafeUseCli
         var invoked = InvokedCommand(args);
         foreach (var (name, create) in Factories)
             if (invoked is null || name == invoked) root.Subcommands.Add(create());
-        return await root.Parse(args).InvokeAsync();
+        // A missing or malformed option or command is bad input: exit 2 with what is wrong, as for every other bad argument.
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            var path = new List<string>();
+            for (var r = parse.CommandResult; r.Command is not RootCommand && r.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent)
+            {
+                path.Insert(0, r.Command.Name);
+            }
+
+            await Console.Error.WriteLineAsync($"Run safeuse {string.Join(' ', [.. path, "--help"])} for its options.");
+            return 2;
+        }
+
+        return await parse.InvokeAsync();
     }
 
     public static Dictionary<string, string?> Overrides(ParseResult parse)
