@@ -26,9 +26,14 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
     {
         Me = await current.PersonAsync(ct);
         var schools = await db.Schools.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct);
-        foreach (var r in (await current.RolesAsync(ct)).OrderBy(r => r.Role))
+        var myRoles = await current.RolesAsync(ct);
+        var mySchools = myRoles.Where(r => r.SchoolId is not null).Select(r => r.SchoolId!.Value).Distinct().ToList();
+        var labels = (await db.RoleLabels.AsNoTracking().Where(l => mySchools.Contains(l.SchoolId)).ToListAsync(ct)).ToDictionary(l => (l.SchoolId, l.Role), l => l.Label);
+        foreach (var r in myRoles.OrderBy(r => r.Role))
         {
-            RoleLines.Add($"{r.Role.Label()}, {(r.SchoolId is { } id ? schools.GetValueOrDefault(id) : "whole trust")}");
+            // The school's own name for the role comes first: it is what colleagues there call it.
+            var name = r.SchoolId is { } s && labels.TryGetValue((s, r.Role), out var label) ? $"{label} ({r.Role.Label()})" : r.Role.Label();
+            RoleLines.Add($"{name}, {(r.SchoolId is { } id ? schools.GetValueOrDefault(id) : "whole trust")}");
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -182,9 +187,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
         var now = time.GetUtcNow();
         var open = await Incidents.IncidentAccess.Visible(db, Me.Id).AsNoTracking().Where(i => i.Status != Incidents.IncidentStatus.Closed).OrderBy(i => i.CreatedAt).ToListAsync(ct);
         var ids = open.Select(i => i.Id).ToList();
-        var actions = await db.IncidentEntries.AsNoTracking().Where(e => ids.Contains(e.IncidentId) && e.Type == Incidents.EntryTypes.Action
-                && !db.IncidentEntries.Any(d => d.RefersToId == e.Id && d.Type == Incidents.EntryTypes.ActionDone))
-            .Select(e => new { e.IncidentId, e.Data }).ToListAsync(ct);
+        var actions = await Incidents.IncidentActions.OpenAsync(db, ids, ct);
         foreach (var i in open)
         {
             if (i.AwareAt is { } aware)
@@ -200,14 +203,9 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, TimeProvi
                 Items.Add(new("Not acknowledged", "red", $"Report {i.Reference} is waiting for someone to acknowledge it", $"/incidents/{i.Id}"));
             }
 
-            foreach (var a in actions.Where(a => a.IncidentId == i.Id))
+            foreach (var a in actions.Where(a => a.IncidentId == i.Id && a.Owner == Me.Id && a.OverdueOn(today)))
             {
-                using var doc = System.Text.Json.JsonDocument.Parse(a.Data ?? "{}");
-                var due = DateOnly.Parse(doc.RootElement.GetProperty("due").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-                if (doc.RootElement.GetProperty("owner").GetInt64() == Me.Id && due < today)
-                {
-                    Items.Add(new("Overdue", "red", $"Your action on {i.Reference} was due on {Gov.Date(due)}", $"/incidents/{i.Id}"));
-                }
+                Items.Add(new("Overdue", "red", $"Your action on {i.Reference} was due on {Gov.Date(a.Due)}", $"/incidents/{i.Id}"));
             }
         }
     }

@@ -204,13 +204,9 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
     }
 
     /// <summary>Open actions: added and not yet marked done.</summary>
-    public IEnumerable<IncidentEntry> OpenActions => Entries.Where(e => e.Type == EntryTypes.Action && !Entries.Any(d => d.Type == EntryTypes.ActionDone && d.RefersToId == e.Id));
+    public List<OpenAction> OpenActions => openActions ??= IncidentActions.Open(Entries);
 
-    public (long Owner, DateOnly Due) ActionOf(IncidentEntry e)
-    {
-        using var doc = JsonDocument.Parse(e.Data ?? "{}");
-        return (doc.RootElement.GetProperty("owner").GetInt64(), DateOnly.Parse(doc.RootElement.GetProperty("due").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
-    }
+    private List<OpenAction>? openActions;
 
     /// <summary>A time an entry's own fields hold (a LADO contact's, a police referral's), stored in UTC.</summary>
     public static DateTime? DataTime(IncidentEntry e, string name)

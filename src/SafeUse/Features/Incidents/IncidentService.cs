@@ -589,9 +589,15 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
         var now = time.GetUtcNow().UtcDateTime;
         var open = await db.Incidents.Where(i => i.AcknowledgedAt == null && i.Status != IncidentStatus.Closed).ToListAsync(ct);
         var moved = 0;
+        var kindsBySchool = new Dictionary<long, List<KindAtSchool>>();
         foreach (var incident in open)
         {
-            var setting = (await KindsAsync(incident.SchoolId, ct)).First(k => k.Kind.Code == incident.Kind).Setting;
+            if (!kindsBySchool.TryGetValue(incident.SchoolId, out var kinds))
+            {
+                kindsBySchool[incident.SchoolId] = kinds = await KindsAsync(incident.SchoolId, ct);
+            }
+
+            var setting = kinds.First(k => k.Kind.Code == incident.Kind).Setting;
             var recipients = await db.IncidentRecipients.Where(r => r.IncidentId == incident.Id).ToListAsync(ct);
             var lastTold = recipients.Where(r => r.NotifiedAt != null).Select(r => r.NotifiedAt!.Value).DefaultIfEmpty(incident.CreatedAt).Max();
             var next = recipients.Where(r => r.Step > incident.NotifiedStep).Select(r => (int?)r.Step).Min();

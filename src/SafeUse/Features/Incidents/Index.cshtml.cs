@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +7,10 @@ using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Incidents;
 
-internal sealed record InboxRow(Incident Incident, string School, string KindName, int OverdueActions, int OpenActions, DateTime? BreachDeadline);
+internal sealed record InboxRow(Incident Incident, string School, string KindName, int OverdueActions, int OpenActions, DateTime? BreachDeadline, string RoutedAs);
+
+/// <summary>One of the viewer's inboxes: a role (or line manager) they receive reports as, with how many are open.</summary>
+internal sealed record RoleInbox(string Code, string Label, int Open);
 
 /// <summary>
 /// A handler's inbox: the incidents routed to them, with filters; reports nobody has acknowledged and those with
@@ -30,6 +32,12 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, IncidentS
 
     /// <summary>Only those older than this many days.</summary>
     [BindProperty(SupportsGet = true)] public int? OlderThan { get; set; }
+
+    /// <summary>A role code (or line manager): only the reports routed to the viewer as that.</summary>
+    [BindProperty(SupportsGet = true)] public string? As { get; set; }
+
+    /// <summary>The viewer's inboxes, one per role they receive reports as.</summary>
+    public List<RoleInbox> Inboxes { get; } = [];
 
     /// <summary>me: those I acknowledged or own an open action on.</summary>
     [BindProperty(SupportsGet = true)] public string? Assigned { get; set; }
@@ -57,12 +65,27 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, IncidentS
         var schoolIds = await visible.Select(i => i.SchoolId).Distinct().ToListAsync(ct);
         Schools = (await db.Schools.AsNoTracking().Where(s => schoolIds.Contains(s.Id)).OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
             .Select(s => (s.Id, s.Name)).ToList();
+        var routedAs = await db.IncidentRecipients.AsNoTracking().Where(r => r.PersonId == me && r.NotifiedAt != null)
+            .Join(visible, r => r.IncidentId, i => i.Id, (r, i) => new { r.IncidentId, r.Reason, Open = i.Status != IncidentStatus.Closed }).ToListAsync(ct);
+        var names = Schools.Count == 1 ? await incidents.LabelsAsync(Schools[0].Id, ct) : new RoleNames(new Dictionary<People.Role, string>());
+        Inboxes.AddRange(routedAs.GroupBy(r => r.Reason).Select(g => new RoleInbox(g.Key, names.Reason(g.Key), g.Count(r => r.Open))).OrderBy(b => b.Label, StringComparer.Ordinal));
+        if (!string.IsNullOrEmpty(As) && !Inboxes.Any(b => b.Code == As))
+        {
+            ModelState.AddModelError(nameof(As), "Choose one of the roles you receive reports as");
+        }
+
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
+        var reasons = routedAs.ToDictionary(r => r.IncidentId, r => r.Reason);
         var q = visible;
+        if (!string.IsNullOrEmpty(As))
+        {
+            q = q.Where(i => db.IncidentRecipients.Any(r => r.IncidentId == i.Id && r.PersonId == me && r.Reason == As));
+        }
+
         q = (Status ?? "open") switch
         {
             "closed" => q.Where(i => i.Status == IncidentStatus.Closed),
@@ -87,16 +110,9 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, IncidentS
 
         var list = await q.ToListAsync(ct);
         var ids = list.Select(i => i.Id).ToList();
-        var entries = await db.IncidentEntries.AsNoTracking().Where(e => ids.Contains(e.IncidentId) && (e.Type == EntryTypes.Action || e.Type == EntryTypes.ActionDone))
-            .Select(e => new { e.Id, e.IncidentId, e.Type, e.Data, e.RefersToId }).ToListAsync(ct);
-        var done = entries.Where(e => e.Type == EntryTypes.ActionDone).Select(e => e.RefersToId).ToHashSet();
-        var open = entries.Where(e => e.Type == EntryTypes.Action && !done.Contains(e.Id)).Select(e =>
-        {
-            using var doc = JsonDocument.Parse(e.Data ?? "{}");
-            return (e.IncidentId, Owner: doc.RootElement.GetProperty("owner").GetInt64(), Due: DateOnly.Parse(doc.RootElement.GetProperty("due").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
-        }).ToList();
+        var open = await IncidentActions.OpenAsync(db, ids, ct);
         var today = DateOnly.FromDateTime(now);
-        var names = Schools.ToDictionary(s => s.Id, s => s.Name);
+        var schoolNames = Schools.ToDictionary(s => s.Id, s => s.Name);
         var kindNames = new Dictionary<long, List<KindAtSchool>>();
         foreach (var i in list)
         {
@@ -111,8 +127,9 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, IncidentS
             }
 
             var mine = open.Where(a => a.IncidentId == i.Id).ToList();
-            Rows.Add(new InboxRow(i, names.GetValueOrDefault(i.SchoolId, ""), kinds.FirstOrDefault(k => k.Kind.Code == i.Kind)?.Setting.Name ?? i.Kind,
-                mine.Count(a => a.Due < today), mine.Count, i.AwareAt is { } aware && i.Status != IncidentStatus.Closed ? Calendar.BreachClock.Deadline(new DateTimeOffset(aware, TimeSpan.Zero)).UtcDateTime : null));
+            Rows.Add(new InboxRow(i, schoolNames.GetValueOrDefault(i.SchoolId, ""), kinds.FirstOrDefault(k => k.Kind.Code == i.Kind)?.Setting.Name ?? i.Kind,
+                mine.Count(a => a.OverdueOn(today)), mine.Count, i.AwareAt is { } aware && i.Status != IncidentStatus.Closed ? Calendar.BreachClock.Deadline(new DateTimeOffset(aware, TimeSpan.Zero)).UtcDateTime : null,
+                Inboxes.FirstOrDefault(b => b.Code == reasons.GetValueOrDefault(i.Id))?.Label ?? ""));
         }
 
         Rows.Sort((a, b) => Rank(a).CompareTo(Rank(b)));

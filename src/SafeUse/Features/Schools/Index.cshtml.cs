@@ -40,6 +40,11 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
 
     public Trust? Trust { get; private set; }
 
+    /// <summary>A school's own name for a role (its "Digital Lead" for Online safety lead), or null when it uses SafeUse's.</summary>
+    public string? SchoolLabel(long schoolId, Role role) => labels.GetValueOrDefault((schoolId, role));
+
+    private Dictionary<(long, Role), string> labels = [];
+
     public List<RoleHolder> Holders(long schoolId, Role role) => holders.Where(h => h.SchoolId == schoolId && h.Role == role).ToList();
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -159,6 +164,7 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, AuditTrai
         TrustWideAdmin = scope.AllSchools;
         Schools = await db.Schools.AsNoTracking().Where(s => scope.AllSchools || scope.SchoolIds.Contains(s.Id)).OrderBy(s => s.Name).ToListAsync(ct);
         var ids = Schools.Select(s => s.Id).ToList();
+        labels = (await db.RoleLabels.AsNoTracking().Where(l => ids.Contains(l.SchoolId)).ToListAsync(ct)).ToDictionary(l => (l.SchoolId, l.Role), l => l.Label);
         holders = await (from r in db.RoleAssignments.AsNoTracking()
                          join p in db.People.AsNoTracking() on r.PersonId equals p.Id
                          where r.Role != Role.Staff && !p.IsLeaver && ((r.SchoolId != null && ids.Contains(r.SchoolId.Value)) || (r.SchoolId == null && scope.AllSchools))
