@@ -54,7 +54,11 @@ public sealed class DemoTrustTests
             incidents.ShouldContain(i => i.Status != IncidentStatus.Closed && i.AwareAt > DateTime.UtcNow.AddHours(-72) && i.AwareAt < DateTime.UtcNow.AddHours(-48), "a breach with under a day left");
             var labels = await ctx.RoleLabels.Where(l => l.Role == Role.OnlineSafetyLead).Select(l => l.Label).ToListAsync();
             labels.ShouldBe(["Computing Leader", "Digital Lead"], ignoreOrder: true);
-            (await ctx.ReportKindSettings.Select(s => s.Route).ToListAsync()).Distinct().Count().ShouldBe(2);
+            // Each school reroutes a kind its own way, and the academy asks a question of its own.
+            var settings = await ctx.ReportKindSettings.ToListAsync();
+            settings.Where(s => s.Questions is null).Select(s => (s.SchoolId, s.Route)).Distinct().Count().ShouldBe(2);
+            settings.Where(s => s.Questions is null).Select(s => s.SchoolId).Distinct().Count().ShouldBe(2);
+            settings.ShouldContain(s => s.Questions != null && s.Questions.Contains("(required)"));
         }
 
         var browser = app.Browse();

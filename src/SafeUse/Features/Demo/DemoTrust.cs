@@ -299,7 +299,8 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
     /// <summary>
     /// The two schools disagree, as real ones do: the primary calls its online safety lead the Computing Leader and
     /// sends filtering failures to IT first; the academy has a Digital Lead and sends suspected misuse to the
-    /// reporter's line manager first, with four hours to acknowledge before the Digital Lead is told.
+    /// reporter's line manager first, with four hours to acknowledge before the Digital Lead is told, and asks its own
+    /// question about the class that was using the device.
     /// </summary>
     private void AddReportingSettings(School primary, School secondary)
     {
@@ -314,7 +315,9 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         var misuse = IncidentService.Default(secondary.Id, ReportKinds.Find(ReportKinds.Misuse)!);
         misuse.Route = Route.Format([Route.LineManager, Route.Code(Role.OnlineSafetyLead)]);
         misuse.AcknowledgeHours = 4;
-        db.ReportKindSettings.AddRange(filtering, misuse);
+        var accidental = IncidentService.Default(secondary.Id, ReportKinds.Find(ReportKinds.AccidentalAccess)!);
+        accidental.Questions = "Which class or group was using the device? (required)\nWas a pupil upset by it?";
+        db.ReportKindSettings.AddRange(filtering, misuse, accidental);
     }
 
     /// <summary>

@@ -27,6 +27,12 @@ internal sealed class ReportKindSetting
 
     /// <summary>Null: every step is told at once. Otherwise the first step has this many hours to acknowledge before the next is told.</summary>
     public int? AcknowledgeHours { get; set; }
+
+    /// <summary>The school's own questions, one per line; a line ending "(required)" must be answered. See <see cref="OwnQuestions"/>.</summary>
+    public string? Questions { get; set; }
+
+    /// <summary>Codes of SafeUse's optional questions the school does not ask, comma-separated.</summary>
+    public string? Omitted { get; set; }
 }
 
 internal enum IncidentStatus
@@ -125,6 +131,8 @@ internal sealed class ReportKindSettingConfiguration : IEntityTypeConfiguration<
         b.Property(k => k.Kind).HasMaxLength(40);
         b.Property(k => k.Name).HasMaxLength(120);
         b.Property(k => k.Route).HasMaxLength(400);
+        b.Property(k => k.Questions).HasMaxLength(OwnQuestions.MaxStored);
+        b.Property(k => k.Omitted).HasMaxLength(400);
         b.HasOne<School>().WithMany().HasForeignKey(k => k.SchoolId);
     }
 }

@@ -27,7 +27,14 @@ internal sealed record ReportInput(
     IReadOnlyDictionary<string, string?> Answers);
 
 /// <summary>A school's settings for a kind with the shipped kind beside them.</summary>
-internal sealed record KindAtSchool(ReportKind Kind, ReportKindSetting Setting);
+internal sealed record KindAtSchool(ReportKind Kind, ReportKindSetting Setting)
+{
+    /// <summary>The codes of SafeUse's optional questions the school does not ask.</summary>
+    public IReadOnlySet<string> Omitted => (Setting.Omitted ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+
+    /// <summary>The questions this school's form asks: SafeUse's (less optional ones it left out), then its own.</summary>
+    public IReadOnlyList<ReportField> Fields => [.. Kind.Fields.Where(f => f.Required || !Omitted.Contains(f.Code)), .. OwnQuestions.Fields(Setting.Questions)];
+}
 
 /// <summary>
 /// Reports and incidents: a school's kinds and routes, making a report (its number, its route resolved, its first
@@ -132,13 +139,14 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
     {
         var kind = ReportKinds.Find(input.Kind) ?? throw new IncidentException("Kind", "Choose what you are reporting");
         var school = await db.Schools.FirstOrDefaultAsync(s => s.Id == input.SchoolId, ct) ?? throw new IncidentException("SchoolId", "Choose a school");
-        var setting = (await KindsAsync(school.Id, ct)).First(k => k.Kind.Code == kind.Code).Setting;
+        var atSchool = (await KindsAsync(school.Id, ct)).First(k => k.Kind.Code == kind.Code);
+        var setting = atSchool.Setting;
         if (!setting.Enabled)
         {
             throw new IncidentException("Kind", "That kind of report is not used at this school: choose another, or Something else");
         }
 
-        var errors = Validate(kind, input, time.GetUtcNow().UtcDateTime);
+        var errors = Validate(atSchool, input, time.GetUtcNow().UtcDateTime);
         if (errors.Count > 0)
         {
             throw new IncidentException(errors[0].Field, errors[0].Message);
@@ -168,8 +176,9 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             awareAt = now;
         }
 
-        var answers = kind.Fields.Where(f => !string.IsNullOrWhiteSpace(input.Answers.GetValueOrDefault(f.Code)))
-            .ToDictionary(f => f.Code, f => input.Answers[f.Code]!.Trim());
+        // The school's own questions are kept under their words, so the record reads the same after the school edits them.
+        var answers = atSchool.Fields.Where(f => !string.IsNullOrWhiteSpace(input.Answers.GetValueOrDefault(f.Code)))
+            .ToDictionary(f => OwnQuestions.IsOwn(f) ? OwnQuestions.AnswerPrefix + f.Label : f.Code, f => input.Answers[f.Code]!.Trim());
 
         for (var attempt = 0; ; attempt++)
         {
@@ -631,8 +640,9 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
     }
 
     /// <summary>Every problem with a report, in the form's order.</summary>
-    public static List<(string Field, string Message)> Validate(ReportKind kind, ReportInput input, DateTime now)
+    public static List<(string Field, string Message)> Validate(KindAtSchool atSchool, ReportInput input, DateTime now)
     {
+        var kind = atSchool.Kind;
         var errors = new List<(string, string)>();
         if (string.IsNullOrWhiteSpace(input.WhatHappened))
         {
@@ -658,7 +668,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             errors.Add(("ReportedBy", "Who told you must be 200 characters or fewer"));
         }
 
-        foreach (var field in kind.Fields)
+        foreach (var field in atSchool.Fields)
         {
             var value = input.Answers.GetValueOrDefault(field.Code)?.Trim();
             var name = $"Answers[{field.Code}]";

@@ -20,6 +20,12 @@ internal sealed class KindForm
     public bool Files { get; set; }
     public List<string?> Route { get; set; } = [];
     public string? Hours { get; set; }
+
+    /// <summary>The codes of SafeUse's optional questions still asked (the ticked boxes).</summary>
+    public List<string> Asked { get; set; } = [];
+
+    /// <summary>The school's own questions, one per line.</summary>
+    public string? Questions { get; set; }
 }
 
 /// <summary>
@@ -50,6 +56,17 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
     [BindProperty]
     public List<KindForm> Kinds { get; set; } = [];
 
+    /// <summary>The <see cref="Stamp"/> of the settings the administrator was shown, sent back with either form.</summary>
+    [BindProperty]
+    public string? Read { get; set; }
+
+    /// <summary>
+    /// A digest of the school's stored names and kinds. A save made against settings someone else has changed since
+    /// the page was read is refused, so one administrator never silently undoes another's change.
+    /// </summary>
+    public string Stamp => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        System.Text.Json.JsonSerializer.Serialize(new { Labels = Stored.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"), Kinds = Current.Select(c => Shape(c.Setting)) }))))[..16];
+
     public List<School> Schools { get; private set; } = [];
     public School? School { get; private set; }
     public RoleNames Names { get; private set; } = new(new Dictionary<Role, string>());
@@ -67,7 +84,7 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
     [
         .. LabelledRoles.Select(LabelField),
         .. ReportKinds.All.SelectMany((_, i) => new[] { KindField(i, "Name"), KindField(i, "Enabled"), KindField(i, "Files") }
-            .Concat(Enumerable.Range(0, Steps).Select(s => StepField(i, s))).Append(KindField(i, "Hours"))),
+            .Concat(Enumerable.Range(0, Steps).Select(s => StepField(i, s))).Append(KindField(i, "Hours")).Append(KindField(i, "Asked")).Append(KindField(i, "Questions"))),
     ];
 
     /// <summary>What may be chosen at a step of a route: the receiving roles and the reporter's line manager.</summary>
@@ -101,6 +118,11 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
         if (!await LoadAsync(ct) || School is null)
         {
             return NotFound();
+        }
+
+        if (Stale())
+        {
+            return Page();
         }
 
         var wanted = new Dictionary<Role, string>();
@@ -171,6 +193,11 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
             return NotFound();
         }
 
+        if (Stale())
+        {
+            return Page();
+        }
+
         var wanted = new List<ReportKindSetting>();
         for (var i = 0; i < ReportKinds.All.Count; i++)
         {
@@ -208,6 +235,18 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
                 }
             }
 
+            var optional = kind.Fields.Where(f => !f.Required).Select(f => f.Code).ToList();
+            if (form.Asked.Any(a => !optional.Contains(a)))
+            {
+                ModelState.AddModelError(KindField(i, "Asked"), $"Choose the questions for \"{kind.Name}\" from the list");
+            }
+
+            if (OwnQuestions.Check(form.Questions, kind.Name, out var questions) is { } questionProblem)
+            {
+                ModelState.AddModelError(KindField(i, "Questions"), questionProblem);
+            }
+
+            var omitted = optional.Where(o => !form.Asked.Contains(o)).ToList();
             wanted.Add(new ReportKindSetting
             {
                 SchoolId = School.Id,
@@ -217,6 +256,8 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
                 AttachmentsAllowed = form.Files && !kind.AttachmentsForbidden,
                 Route = Route.Format(route),
                 AcknowledgeHours = hours,
+                Questions = questions,
+                Omitted = omitted.Count == 0 ? null : string.Join(',', omitted),
             });
         }
 
@@ -253,6 +294,8 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
                 row.AttachmentsAllowed = want.AttachmentsAllowed;
                 row.Route = want.Route;
                 row.AcknowledgeHours = want.AcknowledgeHours;
+                row.Questions = want.Questions;
+                row.Omitted = want.Omitted;
             }
             else
             {
@@ -269,6 +312,20 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
         audit.Record(db, await current.ActorAsync(ct), "reporting.kinds-changed", "school", schoolId,
             $"Report kinds at {School.Name} changed: {string.Join(", ", changed)}", before: before, after: after, schoolId: schoolId);
         return await SaveAsync($"Saved the report kinds for {School.Name}.", ct);
+    }
+
+    /// <summary>True (with the error, and the settings as they now are) when someone saved since this form was read.</summary>
+    private bool Stale()
+    {
+        if (Read == Stamp)
+        {
+            return false;
+        }
+
+        ModelState.Clear();
+        ModelState.AddModelError("", "Someone else saved these settings after you opened this page. They are shown below as they are now: make your change again and save.");
+        Fill();
+        return true;
     }
 
     private string Here => $"/settings/reporting?school={School!.Id.ToString(CultureInfo.InvariantCulture)}";
@@ -329,9 +386,10 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
     }
 
     private static bool Same(ReportKindSetting a, ReportKindSetting b) =>
-        a.Name == b.Name && a.Enabled == b.Enabled && a.AttachmentsAllowed == b.AttachmentsAllowed && a.Route == b.Route && a.AcknowledgeHours == b.AcknowledgeHours;
+        a.Name == b.Name && a.Enabled == b.Enabled && a.AttachmentsAllowed == b.AttachmentsAllowed && a.Route == b.Route && a.AcknowledgeHours == b.AcknowledgeHours
+        && a.Questions == b.Questions && (a.Omitted ?? "") == (b.Omitted ?? "");
 
-    private static object Shape(ReportKindSetting s) => new { s.Kind, s.Name, s.Enabled, Files = s.AttachmentsAllowed, s.Route, s.AcknowledgeHours };
+    private static object Shape(ReportKindSetting s) => new { s.Kind, s.Name, s.Enabled, Files = s.AttachmentsAllowed, s.Route, s.AcknowledgeHours, s.Questions, s.Omitted };
 
     /// <summary>The schools in the administrator's scope and the chosen one; false when the chosen one is not theirs.</summary>
     private async Task<bool> LoadAsync(CancellationToken ct)
@@ -370,5 +428,7 @@ internal sealed class ReportingSettingsModel(AppDbContext db, CurrentUser curren
         Files = c.Setting.AttachmentsAllowed && !c.Kind.AttachmentsForbidden,
         Route = [.. Route.Parse(c.Setting.Route)],
         Hours = c.Setting.AcknowledgeHours?.ToString(CultureInfo.InvariantCulture),
+        Asked = c.Kind.Fields.Where(f => !f.Required && !c.Omitted.Contains(f.Code)).Select(f => f.Code).ToList(),
+        Questions = c.Setting.Questions,
     }).ToList();
 }

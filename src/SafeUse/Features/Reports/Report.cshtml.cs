@@ -33,7 +33,7 @@ internal sealed class ReportModel(AppDbContext db, CurrentUser current, Incident
     [BindProperty] public string? ReportedBy { get; set; }
     [BindProperty] public Dictionary<string, string?> Answers { get; set; } = [];
 
-    public IReadOnlyList<string> FormOrder => ["Kind", "SchoolId", "WhatHappened", "OccurredAt", "SubjectId", "ReportedBy", .. (Chosen?.Kind.Fields ?? []).Select(f => $"Answers[{f.Code}]")];
+    public IReadOnlyList<string> FormOrder => ["Kind", "SchoolId", "WhatHappened", "OccurredAt", "SubjectId", "ReportedBy", .. (Chosen?.Fields ?? []).Select(f => $"Answers[{f.Code}]")];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -79,7 +79,7 @@ internal sealed class ReportModel(AppDbContext db, CurrentUser current, Incident
         }
 
         var input = new ReportInput(School.Id, Chosen.Kind.Code, WhatHappened, occurred, SubjectId, ReportedBy, Answers);
-        foreach (var (field, message) in IncidentService.Validate(Chosen.Kind, input, time.GetUtcNow().UtcDateTime).Where(e => !ModelState.ContainsKey(e.Field) || ModelState[e.Field]!.Errors.Count == 0))
+        foreach (var (field, message) in IncidentService.Validate(Chosen, input, time.GetUtcNow().UtcDateTime).Where(e => !ModelState.ContainsKey(e.Field) || ModelState[e.Field]!.Errors.Count == 0))
         {
             ModelState.AddModelError(field, message);
         }
