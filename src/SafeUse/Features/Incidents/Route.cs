@@ -16,7 +16,8 @@ internal sealed record Recipient(long PersonId, int Step, string Reason);
 /// reporter's line manager). Resolving it never gives a report to the person it is about: a role the subject holds
 /// passes to the next level (DSL to Head; Head to Executive leader or Chair of Governors; line manager to their own
 /// line manager or the Head), a role nobody holds does the same so a report never goes nowhere, and a person who
-/// would receive it twice is named once, at the first step that reaches them.
+/// would receive it twice is named once, at the first step that reaches them. Deputy DSLs receive what the DSL does,
+/// but not restricted records.
 /// </summary>
 internal static class Route
 {
@@ -86,7 +87,7 @@ internal static class Route
         }
 
         // A deputy who is the subject is simply left out; the subject holding the role itself moves it up a level.
-        var holders = Holders(role, world, schoolId);
+        var holders = Holders(role, world, schoolId, caseManagement);
         if (holders.Any(h => h.PersonId != subjectId) && !holders.Any(h => h.PersonId == subjectId && h.Reason == Code(role)))
         {
             return holders;
@@ -107,10 +108,14 @@ internal static class Route
         _ => Role.Head,
     };
 
-    /// <summary>Holders of a role for a school: at that school or trust-wide; the DSL's deputies receive what the DSL receives.</summary>
-    private static List<(long PersonId, string Reason)> Holders(Role role, RoutingWorld world, long? schoolId)
+    /// <summary>
+    /// Holders of a role for a school: at that school or trust-wide. The DSL's deputies receive what the DSL receives,
+    /// except a restricted record (an allegation or low-level concern about staff), which KCSIE keeps to the case
+    /// manager and the DSL themself.
+    /// </summary>
+    private static List<(long PersonId, string Reason)> Holders(Role role, RoutingWorld world, long? schoolId, bool caseManagement)
     {
-        var roles = role == Role.Dsl ? new[] { Role.Dsl, Role.DeputyDsl } : [role];
+        var roles = role == Role.Dsl && !caseManagement ? new[] { Role.Dsl, Role.DeputyDsl } : [role];
         var local = world.Assignments
             .Where(a => roles.Contains(a.Role) && !world.Leavers.Contains(a.PersonId) && (a.SchoolId == null || a.SchoolId == schoolId))
             .ToList();
