@@ -141,25 +141,6 @@ internal static class Breach
     public static BreachRecord? Parse(IncidentEntry? entry) =>
         entry is { Type: EntryTypes.Breach, Data: { } data } ? JsonSerializer.Deserialize<BreachRecord>(data, Json) : null;
 
-    /// <summary>
-    /// A CSV cell that a spreadsheet shows as text: cells starting = + - @ (or a tab or carriage return, which some
-    /// spreadsheets skip before reading a formula) get a leading quote (OWASP's CSV injection advice).
-    /// </summary>
-    public static string Cell(string? s)
-    {
-        if (string.IsNullOrEmpty(s))
-        {
-            return "";
-        }
-
-        if (s[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            s = "'" + s;
-        }
-
-        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-    }
-
     public static readonly string[] LogHeaders =
     [
         "Reference", "School", "Aware at (UK time)", "Deadline (UK time)", "Reported to ICO", "Reasons", "ICO reference", "Reported to ICO at (UK time)",
@@ -187,5 +168,4 @@ internal static class Breach
         ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(Schools.School.DefaultTimeZone)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
         : null;
 
-    public static void Row(StringBuilder sb, IEnumerable<string?> cells) => sb.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
 }

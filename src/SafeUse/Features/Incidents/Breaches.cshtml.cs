@@ -123,14 +123,14 @@ internal sealed class BreachesModel(AppDbContext db, CurrentUser current, TimePr
         // The log names people's data and the ICO's decisions: no copy may sit in a shared cache.
         Response.Headers.CacheControl = "no-store";
         var sb = new StringBuilder();
-        Breach.Row(sb, Breach.LogHeaders);
+        Platform.Web.Csv.Row(sb, Breach.LogHeaders);
         foreach (var r in Rows)
         {
-            Breach.Row(sb, r.Cells);
+            Platform.Web.Csv.Row(sb, r.Cells);
         }
 
         var name = "breach-log" + (FromDate is { } f ? "-from-" + f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")
             + (ToDate is { } t ? "-to-" + t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "") + ".csv";
-        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray(), "text/csv", name);
+        return File(Platform.Web.Csv.Bytes(sb), "text/csv", name);
     }
 }

@@ -222,8 +222,7 @@ internal sealed class RegisterModel(AppDbContext db, CurrentUser current, TimePr
             .OrderBy(t => t.School == "Trust central team (no school)").ThenBy(t => t.School, StringComparer.Ordinal).ToList();
     }
 
-    private static string Cell(string? s) => s is null ? "" : s.IndexOfAny([',', '"', '\n', '\r']) >= 0 || s.StartsWith('=') || s.StartsWith('+') || s.StartsWith('-') || s.StartsWith('@')
-        ? "\"" + (s.StartsWith('=') || s.StartsWith('+') || s.StartsWith('-') || s.StartsWith('@') ? "'" : "") + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Cell(string? s) => Platform.Web.Csv.Cell(s);
 
     private FileContentResult Csv()
     {
@@ -252,6 +251,6 @@ internal sealed class RegisterModel(AppDbContext db, CurrentUser current, TimePr
     private FileContentResult CsvFile(StringBuilder sb, string kind)
     {
         var name = string.Concat(Policy.Title.Where(char.IsLetterOrDigit)) + "-v" + Version.Number + "-" + kind + ".csv";
-        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray(), "text/csv", name);
+        return File(Platform.Web.Csv.Bytes(sb), "text/csv", name);
     }
 }

@@ -101,10 +101,10 @@ internal static class IncidentsCommand
             var output = new StringBuilder();
             if (fmt == "csv")
             {
-                Breach.Row(output, Headers);
+                Web.Csv.Row(output, Headers);
                 foreach (var row in rows)
                 {
-                    Breach.Row(output, row);
+                    Web.Csv.Row(output, row);
                 }
             }
             else
