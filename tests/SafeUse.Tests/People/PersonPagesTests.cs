@@ -88,7 +88,7 @@ public sealed class PersonPagesTests
             "Enter their first name",
             $"Work email {w.StaffB.Email!.ToUpperInvariant()} is already someone else's in SafeUse: each person needs their own address",
             $"Staff code {w.StaffB.StaffCode!.ToLowerInvariant()} is already someone else's in SafeUse: each person needs their own code",
-            "The start date must be a real date, like 1 9 2025",
+            "Start date must be a real date",
         ]);
         refused.Document.QuerySelector("#Person_Email-error")!.TextContent.ShouldContain("already someone else's");
         refused.Document.QuerySelector(".govuk-error-summary__list a[href='#Person_StaffCode']").ShouldNotBeNull();

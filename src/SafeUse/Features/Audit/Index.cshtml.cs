@@ -7,7 +7,6 @@ using SafeUse.Platform.Audit;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
 using SafeUse.Platform.Web;
-using DateParts = SafeUse.Platform.Web.DateParts;
 
 namespace SafeUse.Features.Audit;
 

@@ -8,6 +8,7 @@ using SafeUse.Features.People;
 using SafeUse.Features.Schools;
 using SafeUse.Platform.Auth;
 using SafeUse.Platform.Data;
+using SafeUse.Platform.Web;
 
 namespace SafeUse.Features.Incidents;
 

@@ -32,7 +32,7 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
 
     [BindProperty] public string? Text { get; set; }
     [BindProperty] public long? OwnerId { get; set; }
-    [BindProperty] public People.DateParts Due { get; set; } = new();
+    [BindProperty] public Platform.Web.DateParts Due { get; set; } = new();
     [BindProperty] public long? EntryId { get; set; }
     [BindProperty] public string? Outcome { get; set; }
     [BindProperty] public string? Note { get; set; }

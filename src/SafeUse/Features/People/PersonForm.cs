@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using SafeUse.Features.Schools;
 using SafeUse.Platform.Data;
+using SafeUse.Platform.Web;
 
 namespace SafeUse.Features.People;
 
@@ -163,53 +164,6 @@ internal sealed class PersonForm
         string.Join(", ", p.Roles.Where(r => r.Role != Role.Staff).Select(r => r.Role.Label()).Distinct());
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-}
-
-/// <summary>A date as the GOV.UK date input asks for it: day, month and year in separate boxes.</summary>
-internal sealed class DateParts
-{
-    public string? Day { get; set; }
-    public string? Month { get; set; }
-    public string? Year { get; set; }
-
-    public bool IsEmpty => string.IsNullOrWhiteSpace(Day) && string.IsNullOrWhiteSpace(Month) && string.IsNullOrWhiteSpace(Year);
-
-    /// <summary>The date, or null when the boxes are empty or do not make one (see <see cref="Problem"/>).</summary>
-    public DateOnly? Value => Problem("date") is null && !IsEmpty
-        ? new DateOnly(Number(Year)!.Value, Number(Month)!.Value, Number(Day)!.Value)
-        : null;
-
-    public static DateParts From(DateOnly? d) => d is { } date
-        ? new() { Day = date.Day.ToString(CultureInfo.InvariantCulture), Month = date.Month.ToString(CultureInfo.InvariantCulture), Year = date.Year.ToString(CultureInfo.InvariantCulture) }
-        : new();
-
-    /// <summary>What is wrong with the boxes, in the GOV.UK pattern's words, or null when they are empty or a real date.</summary>
-    public string? Problem(string name)
-    {
-        if (IsEmpty)
-        {
-            return null;
-        }
-
-        var missing = new[] { ("day", Day), ("month", Month), ("year", Year) }.Where(p => string.IsNullOrWhiteSpace(p.Item2)).Select(p => p.Item1).ToList();
-        if (missing.Count > 0)
-        {
-            return $"The {name} must include a {string.Join(" and ", missing)}";
-        }
-
-        var (d, m, y) = (Number(Day), Number(Month), Number(Year));
-        if (y is null || Year!.Trim().Length != 4)
-        {
-            return $"The {name}'s year must be 4 numbers, like 2025";
-        }
-
-        return d is null || m is null || m is < 1 or > 12 || y < 1900 || d < 1 || d > DateTime.DaysInMonth(y.Value, m.Value)
-            ? $"The {name} must be a real date, like 1 9 2025"
-            : null;
-    }
-
-    private static int? Number(string? s) =>
-        int.TryParse(s?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 }
 
 /// <summary>What the shared fields partial needs: the form, the schools the administrator may choose, and whether they act trust-wide.</summary>

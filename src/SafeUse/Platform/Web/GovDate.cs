@@ -25,9 +25,18 @@ internal sealed class DateParts
     public string? Month { get; set; }
     public string? Year { get; set; }
 
+    public bool IsEmpty => string.IsNullOrWhiteSpace(Day) && string.IsNullOrWhiteSpace(Month) && string.IsNullOrWhiteSpace(Year);
+
+    /// <summary>The date, or null when the boxes are empty or do not make one (see <see cref="Problem"/>).</summary>
+    public DateOnly? Value => GovDate.Check("Date", Day, Month, Year, DateShape.Exact).Value;
+
     public static DateParts From(DateOnly? date) => date is { } d
         ? new() { Day = d.Day.ToString(CultureInfo.InvariantCulture), Month = d.Month.ToString(CultureInfo.InvariantCulture), Year = d.Year.ToString(CultureInfo.InvariantCulture) }
         : new();
+
+    /// <summary>What is wrong with the boxes in the GOV.UK pattern's words ("Start date must be a real date"), or null when they are empty or a real date.</summary>
+    public string? Problem(string name) =>
+        IsEmpty ? null : GovDate.Check(char.ToUpperInvariant(name[0]) + name[1..], Day, Month, Year, DateShape.Exact).Error;
 }
 
 /// <summary>What a date input held: the date (the 1st when only a month was given), whether a day was given, or the problem.</summary>
