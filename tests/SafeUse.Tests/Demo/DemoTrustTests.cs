@@ -51,6 +51,13 @@ public sealed class DemoTrustTests
             incidents.ShouldContain(i => i.Status != IncidentStatus.Closed && i.AcknowledgedAt == null);
             incidents.ShouldContain(i => i.Restricted && i.Status == IncidentStatus.Closed);
             incidents.Select(i => i.SchoolId).Distinct().Count().ShouldBe(2);
+            // A visitor finds an open and a closed report of every kind.
+            foreach (var k in ReportKinds.All)
+            {
+                incidents.ShouldContain(i => i.Kind == k.Code && i.Status == IncidentStatus.Closed, k.Code);
+                incidents.ShouldContain(i => i.Kind == k.Code && i.Status != IncidentStatus.Closed, k.Code);
+            }
+
             incidents.ShouldContain(i => i.Status != IncidentStatus.Closed && i.AwareAt > DateTime.UtcNow.AddHours(-72) && i.AwareAt < DateTime.UtcNow.AddHours(-48), "a breach with under a day left");
             var labels = await ctx.RoleLabels.Where(l => l.Role == Role.OnlineSafetyLead).Select(l => l.Label).ToListAsync();
             labels.ShouldBe(["Computing Leader", "Digital Lead"], ignoreOrder: true);

@@ -345,7 +345,7 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         async Task<Incident> ReportAsync(School school, int reporter, string kind, TimeSpan ago, string what, Dictionary<string, string?>? answers = null, long? subjectId = null)
         {
             clock.Now = now - ago;
-            var by = staffAt[school.Id][reporter];
+            var by = staffAt[school.Id][reporter % staffAt[school.Id].Count];
             return await incidents.ReportAsync(new ReportInput(school.Id, kind, what, clock.Now.AddHours(-1), subjectId, null, answers ?? []), As(by.Id), ct);
         }
 
@@ -432,6 +432,59 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
             new() { ["address"] = "exam-board.example", ["direction"] = "no" });
         var blockedTo = await RoutedAsync(blocked);
         await At(days(14), () => incidents.CloseAsync(blocked.Id, "filter-changed", "Added the exam board to the allowed list.", As(blockedTo[0]), ct));
+
+        // So every kind has an open and a closed report somewhere in the trust:
+        // open at the academy, answering the academy's own required question.
+        await ReportAsync(secondary, 7, ReportKinds.AccidentalAccess, hours(20), "A pop-up for an adult dating site appeared on a library PC.",
+            new() { ["device"] = "Library PC 3", [OwnQuestions.CodePrefix + "1"] = "Year 8 homework club", [OwnQuestions.CodePrefix + "2"] = "No, they told me straight away" });
+
+        // Closed: misuse at the primary, training given.
+        var shared = await ReportAsync(primary, 5, ReportKinds.Misuse, days(40), "Staff have been sharing one login for the reading app.", new() { ["systems"] = "Reading app" });
+        var sharedTo = await RoutedAsync(shared);
+        await At(days(39), () => incidents.CloseAsync(shared.Id, "training", "Everyone has their own login now; reminder at the staff briefing.", As(sharedTo[0]), ct));
+
+        // Closed: an offensive email to a member of staff at the primary.
+        var rude = await ReportAsync(primary, 6, ReportKinds.OffensiveMessage, days(21), "A parent sent me an abusive email after parents' evening.", new() { ["channel"] = "Email" });
+        var rudeTo = await RoutedAsync(rude);
+        await At(days(20), () => incidents.CloseAsync(rude.Id, "advice", "The Head wrote to the parent about the school's communication policy.", As(rudeTo[0]), ct));
+
+        // Open at the academy: suspected illegal content, secured and being looked at.
+        var phone = await ReportAsync(secondary, 8, ReportKinds.IllegalContent, hours(6), "A pupil says an image was shared to a school tablet by someone outside school.",
+            new() { ["location"] = "Tablet TAB-22, in the DSL's safe", ["secured-by"] = "The head of year", ["secured-at"] = Local(now - hours(6.5)) });
+        var phoneTo = await RoutedAsync(phone);
+        await At(hours(5.5), () => incidents.AcknowledgeAsync(phone.Id, As(phoneTo[0]), ct));
+
+        // Closed: a lost memory stick at the primary that held nothing personal.
+        var stick = await ReportAsync(primary, 7, ReportKinds.LostDevice, days(35), "I lost a school memory stick on the way to a trip.",
+            new() { ["device"] = "USB stick (blue)", ["last-seen"] = "Coach, Thursday morning", ["held-personal-data"] = "no", ["encrypted"] = "yes" });
+        var stickTo = await RoutedAsync(stick);
+        await At(days(34), () => incidents.CloseAsync(stick.Id, "no-further-action", "It held only worksheets and was encrypted; replaced.", As(stickTo[0]), ct));
+
+        // Closed: a breach at the academy, recorded and not reported to the ICO, with the reasons.
+        var misdirected = await ReportAsync(secondary, 9, ReportKinds.DataBreach, days(45), "A report card was put in the wrong pupil's bag.",
+            new() { ["aware-at"] = Local(now - days(45) - hours(2)), ["data"] = "One pupil's report card" });
+        var misdirectedTo = await RoutedAsync(misdirected);
+        await At(days(44), () => incidents.BreachAsync(misdirected.Id, new BreachInput(
+            "A report card went home in another pupil's bag; the family returned it the next morning.", "Pupils: name, attendance and attainment", "1", "1",
+            "Low: one family saw it and returned it unread.", "Apologised to the family; report cards now handed over by the class teacher.",
+            "no", "Unlikely to result in a risk to the pupil's rights and freedoms.", null, null, "yes", null), As(misdirectedTo[0]), ct));
+        await At(days(43), () => incidents.CloseAsync(misdirected.Id, "advice", "Breach logged; not reportable. Staff reminded at briefing.", As(misdirectedTo[0]), ct));
+
+        // Open: a faulty device at the primary.
+        await ReportAsync(primary, 8, ReportKinds.DamagedDevice, hours(30), "The Year 3 visualiser switches itself off after a few minutes.", new() { ["device"] = "Year 3 visualiser" });
+
+        // Open at the primary: a low-level concern about a colleague, acknowledged by the case manager.
+        var primaryStaff = staffAt[primary.Id];
+        var lowLevel = await ReportAsync(primary, 9, ReportKinds.StaffConduct, days(2), "A colleague keeps messaging a Year 6 pupil's parent from their personal phone about non-school matters.",
+            subjectId: primaryStaff.Last(p => p.Id != primaryStaff[9 % primaryStaff.Count].Id).Id);
+        var lowLevelTo = await RoutedAsync(lowLevel);
+        await At(days(1.9), () => incidents.AcknowledgeAsync(lowLevel.Id, As(lowLevelTo[0]), ct));
+        await At(days(1.8), () => incidents.ClassifyAsync(lowLevel.Id, "low-level-concern", As(lowLevelTo[0]), ct));
+
+        // Closed at the academy: something else.
+        var door = await ReportAsync(secondary, 10, ReportKinds.Other, days(8), "The server room door was propped open all afternoon.");
+        var doorTo = await RoutedAsync(door);
+        await At(days(7), () => incidents.CloseAsync(door.Id, "advice", "Door closer fixed; sign added.", As(doorTo[0]), ct));
     }
 
     /// <summary>The demo's reports happened over past weeks: the time each step is recorded at.</summary>
