@@ -18,6 +18,12 @@ internal sealed class IndexModel : PageModel
 
     private void Describe(int? code)
     {
+        // Kestrel refuses a body over the page's limit while the form is read (an upload sent without a length).
+        if (code is null && HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: 413 })
+        {
+            code = 413;
+        }
+
         if (code is { } c)
         {
             Response.StatusCode = c;
@@ -32,6 +38,7 @@ internal sealed class IndexModel : PageModel
             404 => ("Page not found", "If you typed the web address, check it is correct. The page may also be one you do not have access to."),
             403 => ("You do not have access to this page", "Your roles do not include this page. Ask your SafeUse administrator if you need it."),
             429 => ("Too many attempts", "There have been a lot of sign-in attempts from your network in the last few minutes. Wait a minute and try again."),
+            413 => ("Those files are too large", "Each file can be at most 20 MB, and at most 5 files can be sent at once. Go back, choose fewer or smaller files, and send the form again."),
             400 => ("Sorry, that request was not understood", "Go back and try again. If you left a form open for a long time, reload it first."),
             _ => (Heading, Message),
         };
