@@ -6,6 +6,10 @@ using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SafeUse.Features.Incidents;
@@ -503,5 +507,56 @@ public sealed class AttachmentTests
         (await db.Context().IncidentEntries.CountAsync()).ShouldBe(0);
         (await db.Context().Outbox.CountAsync()).ShouldBe(0);
         StoredFiles(db).ShouldBeEmpty();
+    }
+
+    [Theory, BothDatabases]
+    internal async Task On_kestrel_two_large_files_arrive_together_and_a_post_over_the_upload_limit_gets_a_page_saying_so(DatabaseProviderKind kind)
+    {
+        using var db = await TestDatabase.Create(kind).MigrateAsync();
+        var w = await IncidentWorld.CreateAsync(db);
+        await using var app = new AppFactory(db, new FakeTime(), NoScheduler);
+        app.UseKestrel(0);
+        app.StartServer();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var teacher = new Browser(app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(address), AllowAutoRedirect = true, HandleCookies = true }));
+        await teacher.SignInAsync(w.Teacher.Email!, Seed.Password);
+        var form = await FormAsync(teacher, ReportKinds.AccidentalAccess);
+
+        // 35 MB in one request, more than Kestrel's default 30,000,000 bytes: the upload pages raise it.
+        var sent = await PostFilesAsync(teacher, form, "main form", AccidentalAccess,
+            ("first.png", Png(20 * 1024 * 1024, 1), "image/png"), ("second.png", Png(15 * 1024 * 1024, 2), "image/png"));
+        sent.Errors.ShouldBeEmpty();
+        sent.Url.ShouldEndWith("/reports/mine");
+        (await db.Context().IncidentAttachments.SumAsync(a => a.Size)).ShouldBe(35 * 1024 * 1024);
+
+        var token = form.Document.QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")!.Value;
+        var tooLarge = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new ZeroContent(AttachmentStore.MaxRequestBytes), "Files", "huge.png" },
+        };
+        var refused = await Browser.Page.ReadAsync(await teacher.Client.PostAsync(form.Url, tooLarge));
+        refused.Status.ShouldBe(HttpStatusCode.RequestEntityTooLarge, refused.Url + " " + refused.Heading + " " + refused.Text[..Math.Min(600, refused.Text.Length)]);
+        refused.Heading.ShouldBe("Those files are too large");
+        (await db.Context().Incidents.CountAsync()).ShouldBe(1);
+    }
+
+    /// <summary>A body of zeros of a given length, written as it is sent rather than held in memory.</summary>
+    private sealed class ZeroContent(long length) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var chunk = new byte[81920];
+            for (var left = length; left > 0; left -= chunk.Length)
+            {
+                await stream.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, left)));
+            }
+        }
+
+        protected override bool TryComputeLength(out long size)
+        {
+            size = length;
+            return true;
+        }
     }
 }

@@ -12,9 +12,13 @@ internal sealed class IndexModel : PageModel
     public string Heading { get; private set; } = "Sorry, there is a problem with SafeUse";
     public string Message { get; private set; } = "Try again later. If it keeps happening, tell your trust's SafeUse administrator.";
 
-    public void OnGet(int? code) => Describe(code);
+    // Nothing is bound (no parameters): a post re-executed here may carry a body that was refused or already read,
+    // and binding would try to read it as a form. The code is taken from the route as it stands.
+    public void OnGet() => Describe(Code);
 
-    public void OnPost(int? code) => Describe(code);
+    public void OnPost() => Describe(Code);
+
+    private int? Code => int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : null;
 
     private void Describe(int? code)
     {
