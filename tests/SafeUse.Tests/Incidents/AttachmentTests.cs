@@ -559,4 +559,57 @@ public sealed class AttachmentTests
             return true;
         }
     }
+
+    private static byte[] Package(params string[] names)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var name in names)
+            {
+                using var w = new StreamWriter(zip.CreateEntry(name).Open());
+                w.Write("<x/>");
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public async Task Each_accepted_type_is_recognised_by_its_bytes_whatever_it_is_called()
+    {
+        var cases = new (string Name, byte[] Bytes, string? Expected)[]
+        {
+            ("photo", [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F'], "image/jpeg"),
+            ("anim.gif", "GIF89a\x01\x00\x01\x00"u8.ToArray(), "image/gif"),
+            ("pic.webp", [.. "RIFF"u8, 36, 0, 0, 0, .. "WEBPVP8 "u8], "image/webp"),
+            ("budget.xlsx", Package("[Content_Types].xml", "xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("slides.pptx", Package("[Content_Types].xml", "ppt/presentation.xml"), "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            ("message.eml", "From: parent@example.com\r\nSubject: Chat\r\n\r\nSee below.\r\n"u8.ToArray(), "text/plain"),
+            ("café notes.txt", Encoding.UTF8.GetBytes("\uFEFFNotes: naïve café, 10:05\n"), "text/plain"),
+            ("macro.docm", Package("[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"), null),
+            ("no types.docx", Package("word/document.xml"), null),
+            ("latin1.txt", [0x63, 0x61, 0x66, 0xE9], null),
+            ("page.htm", "\n\n  <!doctype html><p>hi"u8.ToArray(), null),
+            ("truncated.docx", [0x50, 0x4B, 0x03, 0x04, 1, 2, 3], null),
+        };
+        foreach (var (name, bytes, expected) in cases)
+        {
+            using var stream = new MemoryStream(bytes);
+            var detected = await FileContent.DetectAsync(stream, name, CancellationToken.None);
+            (detected?.ContentType).ShouldBe(expected, name);
+        }
+    }
+
+    [Fact]
+    public void A_downloads_name_has_no_folders_or_hidden_characters_and_ends_in_its_real_type()
+    {
+        FileContent.SafeName("C:\\Users\\tia\\Desktop\\screen.png", FileContent.Png).ShouldBe("screen.png");
+        FileContent.SafeName("../../etc/passwd", FileContent.Text).ShouldBe("passwd.txt");
+        FileContent.SafeName("invoice\u202Efdp.exe", FileContent.Pdf).ShouldBe("invoice_fdp.exe.pdf");
+        FileContent.SafeName("report\".pdf", FileContent.Pdf).ShouldBe("report_.pdf");
+        FileContent.SafeName("photo.JPEG", FileContent.Jpeg).ShouldBe("photo.JPEG"[..^5] + ".jpeg");
+        FileContent.SafeName("...", FileContent.Png).ShouldBe("file.png");
+        FileContent.SafeName(new string('a', 300) + ".pdf", FileContent.Pdf).Length.ShouldBe(120);
+    }
 }
