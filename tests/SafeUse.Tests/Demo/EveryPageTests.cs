@@ -62,7 +62,22 @@ public sealed partial class EveryPageTests
             var bankHoliday = await ctx.Set<SafeUse.Features.Calendar.BankHoliday>().OrderBy(h => h.Id).Select(h => h.Id).FirstAsync();
             // A report routed to the administrator (the trust's IT lead), so its page opens for them.
             var incident = await ctx.IncidentRecipients.Where(r => r.PersonId == admin.Id).OrderBy(r => r.IncidentId).Select(r => r.IncidentId).FirstAsync();
-            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id);
+            // A file on that report, on disk as the app keeps one, so its download opens too.
+            var content = "Filter log, 10:05: blocked."u8.ToArray();
+            var storedName = new string('b', 32);
+            var folder = Path.Combine(db.DataDirectory, "attachments");
+            Directory.CreateDirectory(folder);
+            await File.WriteAllBytesAsync(Path.Combine(folder, storedName), content);
+            var entry = await ctx.IncidentEntries.Where(e => e.IncidentId == incident).OrderBy(e => e.Id).Select(e => e.Id).FirstAsync();
+            var file = new SafeUse.Features.Incidents.IncidentAttachment
+            {
+                IncidentId = incident, EntryId = entry, FileName = "filter-log.txt", ContentType = "text/plain", Size = content.Length,
+                Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), StoredName = storedName,
+                AddedById = admin.Id, AddedByName = "Admin", AddedAt = DateTime.UtcNow,
+            };
+            ctx.IncidentAttachments.Add(file);
+            await ctx.SaveChangesAsync();
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id, file.Id);
         }
 
         var failures = new List<string>();
@@ -76,7 +91,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId, long FileId);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -122,6 +137,7 @@ public sealed partial class EveryPageTests
                 ("id", _) when route.StartsWith("/people/", StringComparison.Ordinal) => [values.Signer],
                 ("id", _) when route.StartsWith("/settings/bank-holidays/", StringComparison.Ordinal) => [values.BankHolidayId],
                 ("id", _) when route.StartsWith("/incidents/", StringComparison.Ordinal) => [values.IncidentId],
+                ("fileId", _) => [values.FileId],
                 ("versionId", _) => values.VersionIds,
                 ("policyId", _) => [values.PolicyId],
                 ("personId", _) => [person],

@@ -71,13 +71,16 @@ public sealed class MigrationTests
             "trigger tr_signature_no_update signature", "trigger tr_signature_no_delete signature", "trigger tr_audit_event_no_update audit_event",
             "trigger tr_audit_event_no_delete audit_event", "trigger tr_policy_version_text_fixed policy_version",
             "trigger tr_incident_entry_no_update incident_entry", "trigger tr_incident_entry_no_delete incident_entry",
+            "trigger tr_incident_attachment_no_update incident_attachment", "trigger tr_incident_attachment_no_delete incident_attachment",
         ]);
         MigrationRunner.Protections(DatabaseProviderKind.Postgres, MigrationRunner.Scripts(DatabaseProviderKind.Postgres)).Select(p => $"{p.Kind} {p.Name} {p.Table}").ShouldBe(
         [
             "function signature_is_evidence ", "function audit_event_is_append_only ", "function policy_version_text_is_fixed ", "function incident_entry_is_append_only ",
+            "function incident_attachment_is_append_only ",
             "trigger tr_signature_no_change signature", "trigger tr_audit_event_no_change audit_event", "trigger tr_audit_event_no_truncate audit_event",
             "trigger tr_signature_no_truncate signature", "trigger tr_policy_version_text_fixed policy_version",
             "trigger tr_incident_entry_no_change incident_entry", "trigger tr_incident_entry_no_truncate incident_entry",
+            "trigger tr_incident_attachment_no_change incident_attachment", "trigger tr_incident_attachment_no_truncate incident_attachment",
         ]);
     }
 

@@ -28,6 +28,10 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
     public List<IncidentEntry> Entries { get; private set; } = [];
     public List<RoutedTo> Routed { get; private set; } = [];
     public Dictionary<string, string> Answers { get; private set; } = [];
+    public List<IncidentAttachment> Attachments { get; private set; } = [];
+
+    /// <summary>Why files cannot be added to this incident (suspected illegal content, or the school turned them off), or null.</summary>
+    public string? FilesRefusal { get; private set; }
     public DateTime Now { get; private set; }
 
     [BindProperty] public string? Text { get; set; }
@@ -163,6 +167,8 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
         var here = kinds.FirstOrDefault(k => k.Kind.Code == incident.Kind);
         Kind = here?.Kind;
         KindName = here?.Setting.Name ?? incident.Kind;
+        FilesRefusal = here is null ? "Files cannot be added to this record." : AttachmentStore.Refusal(here.Kind, here.Setting);
+        Attachments = await db.IncidentAttachments.AsNoTracking().Where(a => a.IncidentId == id).OrderBy(a => a.AddedAt).ThenBy(a => a.Id).ToListAsync(ct);
         SchoolName = await db.Schools.Where(s => s.Id == incident.SchoolId).Select(s => s.Name).FirstAsync(ct);
         var labels = await incidents.LabelsAsync(incident.SchoolId, ct);
         var ids = new[] { incident.ReporterId, incident.SubjectId ?? 0, incident.AcknowledgedById ?? 0 };
@@ -241,6 +247,7 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
         EntryTypes.LadoContact => "LADO contacted",
         EntryTypes.Classified => "Classified",
         EntryTypes.PoliceReferral => "Police referral",
+        EntryTypes.Attachment => "Files added",
         _ => e.Type,
     };
 }

@@ -135,7 +135,13 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
         return Route.Resolve(EffectiveRoute(kind, setting), world, schoolId, reporterId, subjectId);
     }
 
-    public async Task<Incident> ReportAsync(ReportInput input, Actor reporter, CancellationToken ct)
+    public Task<Incident> ReportAsync(ReportInput input, Actor reporter, CancellationToken ct) => ReportAsync(input, reporter, [], ct);
+
+    /// <summary>
+    /// A report with the files already checked and written by <see cref="AttachmentStore"/>: their rows join the report's
+    /// entry in the same transaction. The kind's rule is checked again here, so no caller can attach what it forbids.
+    /// </summary>
+    public async Task<Incident> ReportAsync(ReportInput input, Actor reporter, IReadOnlyList<StoredAttachment> files, CancellationToken ct)
     {
         var kind = ReportKinds.Find(input.Kind) ?? throw new IncidentException("Kind", "Choose what you are reporting");
         var school = await db.Schools.FirstOrDefaultAsync(s => s.Id == input.SchoolId, ct) ?? throw new IncidentException("SchoolId", "Choose a school");
@@ -144,6 +150,11 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
         if (!setting.Enabled)
         {
             throw new IncidentException("Kind", "That kind of report is not used at this school: choose another, or Something else");
+        }
+
+        if (files.Count > 0 && AttachmentStore.Refusal(kind, setting) is { } refusal)
+        {
+            throw new IncidentException("Files", refusal);
         }
 
         var errors = Validate(atSchool, input, time.GetUtcNow().UtcDateTime);
@@ -205,7 +216,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
-                db.IncidentEntries.Add(new IncidentEntry
+                var report = new IncidentEntry
                 {
                     IncidentId = incident.Id,
                     Type = EntryTypes.Report,
@@ -214,7 +225,9 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
                     At = now,
                     Text = input.WhatHappened!.Trim(),
                     Data = answers.Count == 0 ? null : JsonSerializer.Serialize(answers, Json),
-                });
+                };
+                db.IncidentEntries.Add(report);
+                AddAttachments(incident.Id, report, files, reporter, now);
                 var first = FirstSteps(recipients, setting.AcknowledgeHours);
                 foreach (var r in recipients)
                 {
@@ -224,7 +237,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
                 incident.NotifiedStep = first;
                 await NotifyAsync(incident, setting.Name, recipients.Where(r => r.Step <= first).Select(r => r.PersonId), ct);
                 audit.Record(db, reporter, "incident.reported", "incident", incident.Id,
-                    $"Report {incident.Reference} ({(kind.Restricted ? "restricted record" : setting.Name)}) made and routed to {recipients.Count} {(recipients.Count == 1 ? "person" : "people")}",
+                    $"Report {incident.Reference} ({(kind.Restricted ? "restricted record" : setting.Name)}) made{FilesWords(files)} and routed to {recipients.Count} {(recipients.Count == 1 ? "person" : "people")}",
                     schoolId: school.Id);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
@@ -235,6 +248,67 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
                 // Two reports at the same school took the same number at once: this one takes the next.
                 db.ChangeTracker.Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// Files a handler adds to the record, written already by <see cref="AttachmentStore"/>: one entry (their note, or
+    /// a line saying how many) with the files' rows. The audit event gives the count, never the names.
+    /// </summary>
+    public async Task AttachAsync(long incidentId, IReadOnlyList<StoredAttachment> files, string? text, Actor actor, CancellationToken ct)
+    {
+        if (files.Count == 0)
+        {
+            throw new IncidentException("Files", "Choose a file to add");
+        }
+
+        if (text is { Length: > MaxText })
+        {
+            throw new IncidentException("Text", $"It must be {MaxText:N0} characters or fewer");
+        }
+
+        var at = await db.Incidents.Where(i => i.Id == incidentId).Select(i => new { i.SchoolId, i.Kind, i.Status }).FirstOrDefaultAsync(ct)
+            ?? throw new IncidentException("", "That incident does not exist");
+        if (at.Status == IncidentStatus.Closed)
+        {
+            throw new IncidentException("Files", "It is closed: reopen it to add files.");
+        }
+
+        var here = (await KindsAsync(at.SchoolId, ct)).First(k => k.Kind.Code == at.Kind);
+        if (AttachmentStore.Refusal(here.Kind, here.Setting) is { } refusal)
+        {
+            throw new IncidentException("Files", refusal);
+        }
+
+        var count = files.Count == 1 ? "a file" : $"{files.Count} files";
+        var body = string.IsNullOrWhiteSpace(text) ? $"Added {count}." : text.Trim();
+        await ChangeAsync(incidentId, actor, "incident.attachment-added", $"{count} added", (_, _) => Entry(EntryTypes.Attachment, body) with { Files = files }, ct);
+    }
+
+    private static string FilesWords(IReadOnlyList<StoredAttachment> files) => files.Count switch
+    {
+        0 => "",
+        1 => " with 1 file",
+        _ => $" with {files.Count} files",
+    };
+
+    private void AddAttachments(long incidentId, IncidentEntry entry, IReadOnlyList<StoredAttachment> files, Actor actor, DateTime now)
+    {
+        foreach (var f in files)
+        {
+            db.IncidentAttachments.Add(new IncidentAttachment
+            {
+                IncidentId = incidentId,
+                Entry = entry,
+                FileName = f.FileName,
+                ContentType = f.Kind.ContentType,
+                Size = f.Size,
+                Sha256 = f.Sha256,
+                StoredName = f.StoredName,
+                AddedById = actor.PersonId,
+                AddedByName = actor.Name,
+                AddedAt = now,
+            });
         }
     }
 
@@ -545,7 +619,10 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
     public static string OutcomeLabel(string? code) =>
         Outcomes.Concat(AllegationOutcomes).FirstOrDefault(o => o.Code == code).Label ?? code ?? "";
 
-    private sealed record NewEntry(string Type, string Text, object? Data, long? RefersTo);
+    private sealed record NewEntry(string Type, string Text, object? Data, long? RefersTo)
+    {
+        public IReadOnlyList<StoredAttachment> Files { get; init; } = [];
+    }
 
     private static NewEntry Entry(string type, string text, object? data = null, long? refersTo = null) => new(type, text, data, refersTo);
 
@@ -566,7 +643,7 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
         var now = time.GetUtcNow().UtcDateTime;
         var entry = change(incident, now);
         incident.Version++;
-        db.IncidentEntries.Add(new IncidentEntry
+        var added = new IncidentEntry
         {
             IncidentId = incident.Id,
             Type = entry.Type,
@@ -576,7 +653,9 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             Text = entry.Text,
             Data = entry.Data is null ? null : JsonSerializer.Serialize(entry.Data, Json),
             RefersToId = entry.RefersTo,
-        });
+        };
+        db.IncidentEntries.Add(added);
+        AddAttachments(incident.Id, added, entry.Files, actor, now);
         audit.Record(db, actor, action, "incident", incident.Id, $"{incident.Reference}: {words}", schoolId: incident.SchoolId);
         try
         {
@@ -779,6 +858,7 @@ internal static class EntryTypes
     public const string Escalated = "escalated";
     public const string Closed = "closed";
     public const string Reopened = "reopened";
+    public const string Attachment = "attachment";
 }
 
 /// <summary>A school's names for its roles.</summary>

@@ -7,7 +7,7 @@ using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Reports;
 
-internal sealed record MyReport(string Reference, string KindName, DateTime MadeAt, IncidentStatus Status);
+internal sealed record MyReport(string Reference, string KindName, DateTime MadeAt, IncidentStatus Status, IReadOnlyList<string> Files);
 
 /// <summary>The reports a person made: reference, kind and where each stands; never what handlers wrote.</summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
@@ -19,6 +19,14 @@ internal sealed class MineModel(AppDbContext db, CurrentUser current, IncidentSe
     {
         var me = current.PersonId!.Value;
         var rows = await db.Incidents.AsNoTracking().Where(i => i.ReporterId == me).OrderByDescending(i => i.CreatedAt).ToListAsync(ct);
+        var ids = rows.Select(i => i.Id).ToList();
+        // The names of the files the reporter sent with the report; files handlers added stay with the handlers.
+        var files = (await (from a in db.IncidentAttachments.AsNoTracking()
+                            join e in db.IncidentEntries.AsNoTracking() on a.EntryId equals e.Id
+                            where ids.Contains(a.IncidentId) && e.Type == EntryTypes.Report && a.AddedById == me
+                            orderby a.Id
+                            select new { a.IncidentId, a.FileName }).ToListAsync(ct))
+            .ToLookup(f => f.IncidentId, f => f.FileName);
         var names = new Dictionary<long, List<KindAtSchool>>();
         foreach (var i in rows)
         {
@@ -27,7 +35,7 @@ internal sealed class MineModel(AppDbContext db, CurrentUser current, IncidentSe
                 names[i.SchoolId] = kinds = await incidents.KindsAsync(i.SchoolId, ct);
             }
 
-            Reports.Add(new MyReport(i.Reference, kinds.FirstOrDefault(k => k.Kind.Code == i.Kind)?.Setting.Name ?? i.Kind, i.CreatedAt, i.Status));
+            Reports.Add(new MyReport(i.Reference, kinds.FirstOrDefault(k => k.Kind.Code == i.Kind)?.Setting.Name ?? i.Kind, i.CreatedAt, i.Status, files[i.Id].ToList()));
         }
     }
 

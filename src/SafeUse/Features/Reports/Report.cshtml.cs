@@ -14,7 +14,10 @@ namespace SafeUse.Features.Reports;
 /// of the trust). First the kind and the school, then the kind's own questions.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class ReportModel(AppDbContext db, CurrentUser current, IncidentService incidents, TimeProvider time) : PageModel
+[UploadLimits]
+[RequestSizeLimit(AttachmentStore.MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = AttachmentStore.MaxRequestBytes)]
+internal sealed class ReportModel(AppDbContext db, CurrentUser current, IncidentService incidents, AttachmentStore store, TimeProvider time) : PageModel
 {
     public List<School> Schools { get; private set; } = [];
     public List<KindAtSchool> Kinds { get; private set; } = [];
@@ -32,8 +35,15 @@ internal sealed class ReportModel(AppDbContext db, CurrentUser current, Incident
     [BindProperty] public long? SubjectId { get; set; }
     [BindProperty] public string? ReportedBy { get; set; }
     [BindProperty] public Dictionary<string, string?> Answers { get; set; } = [];
+    [BindProperty] public List<IFormFile> Files { get; set; } = [];
 
-    public IReadOnlyList<string> FormOrder => ["Kind", "SchoolId", "WhatHappened", "OccurredAt", "SubjectId", "ReportedBy", .. (Chosen?.Fields ?? []).Select(f => $"Answers[{f.Code}]")];
+    /// <summary>Whether this kind takes files at this school; suspected illegal content never does.</summary>
+    public bool FilesAllowed => Chosen is not null && AttachmentStore.Refusal(Chosen.Kind, Chosen.Setting) is null;
+
+    /// <summary>Files were chosen but the form came back: a browser does not keep them, so the reporter chooses them again.</summary>
+    public bool ChooseFilesAgain { get; private set; }
+
+    public IReadOnlyList<string> FormOrder => ["Kind", "SchoolId", "WhatHappened", "OccurredAt", "SubjectId", "ReportedBy", .. (Chosen?.Fields ?? []).Select(f => $"Answers[{f.Code}]"), "Files"];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -84,21 +94,39 @@ internal sealed class ReportModel(AppDbContext db, CurrentUser current, Incident
             ModelState.AddModelError(field, message);
         }
 
+        // Checked on the server whatever the form showed: a crafted post with files for a kind that refuses them is refused.
+        var uploads = AttachmentStore.Chosen(Files.Select(f => new AttachmentUpload(f.FileName, f.Length, f.OpenReadStream)));
+        var (files, problems) = await AttachmentStore.CheckAsync(Chosen.Kind, Chosen.Setting, uploads, ct);
+        foreach (var problem in problems)
+        {
+            ModelState.AddModelError(nameof(Files), problem);
+        }
+
         if (!ModelState.IsValid)
         {
+            ChooseFilesAgain = uploads.Count > 0 && problems.Count == 0;
             return Page();
         }
 
+        var stored = await store.StoreAsync(files, ct);
         try
         {
-            var incident = await incidents.ReportAsync(input, await current.ActorAsync(ct), ct);
+            var incident = await incidents.ReportAsync(input, await current.ActorAsync(ct), stored, ct);
             TempData["Receipt"] = $"Your report has been sent. Its reference is {incident.Reference}.";
             return Redirect("/reports/mine");
         }
         catch (IncidentException ex)
         {
+            store.Delete(stored);
             ModelState.AddModelError(ex.Field, ex.Message);
+            ChooseFilesAgain = stored.Count > 0;
             return Page();
+        }
+        catch
+        {
+            // Nothing half-written: the report was not saved, so neither are its files.
+            store.Delete(stored);
+            throw;
         }
     }
 

@@ -47,6 +47,7 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<Features.Incidents.Incident> Incidents => Set<Features.Incidents.Incident>();
     public DbSet<Features.Incidents.IncidentEntry> IncidentEntries => Set<Features.Incidents.IncidentEntry>();
     public DbSet<Features.Incidents.IncidentRecipient> IncidentRecipients => Set<Features.Incidents.IncidentRecipient>();
+    public DbSet<Features.Incidents.IncidentAttachment> IncidentAttachments => Set<Features.Incidents.IncidentAttachment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
