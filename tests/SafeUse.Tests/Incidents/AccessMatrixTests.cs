@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SafeUse.Features.Incidents;
 using SafeUse.Features.People;
+using SafeUse.Platform.Audit;
 using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
 using Shouldly;
@@ -13,7 +16,8 @@ namespace SafeUse.Tests.Incidents;
 /// <summary>
 /// Every role against every kind of report: a teacher at Alder makes one report of each kind (the conduct concern about
 /// a colleague), and each person, in every role the trust has, opens each record by its id, looks in their inbox, and
-/// tries to add a note. Only the people each kind's default route names may; everyone else gets "not found", as if
+/// tries to add a note and download the file attached to it (every kind that takes files; the school lets conduct
+/// concerns take them too, so a restricted record's file is in the matrix). Only the people each kind's default route names may; everyone else gets "not found", as if
 /// the record did not exist. The expectations are written out, not computed from the routing code.
 /// </summary>
 public sealed class AccessMatrixTests
@@ -51,11 +55,19 @@ public sealed class AccessMatrixTests
             executive = await Seed.PersonAsync(ctx, trust, null, "Eve", "Exec", (Role.ExecutiveLeader, null));
             colleague = await Seed.PersonAsync(ctx, trust, a, "Col", "League");
             subject = await Seed.PersonAsync(ctx, trust, a, "Sam", "Subject");
+            foreach (var k in ReportKinds.All.Where(k => !k.DefaultAttachments && !k.AttachmentsForbidden))
+            {
+                var withFiles = IncidentService.Default(a.Id, k);
+                withFiles.AttachmentsAllowed = true;
+                ctx.ReportKindSettings.Add(withFiles);
+            }
+
             await ctx.SaveChangesAsync();
         }
 
         await using var app = new AppFactory(db, new FakeTime(), NoScheduler);
         var made = new Dictionary<string, Incident>();
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
         foreach (var (code, pairs) in Answers)
         {
             var answers = new Dictionary<string, string?>();
@@ -64,8 +76,23 @@ public sealed class AccessMatrixTests
                 answers[pairs[i]!] = pairs[i + 1];
             }
 
-            made[code] = await BreachLogTests.ReportAsync(app, w.Teacher, w.A.Id, code, code == ReportKinds.StaffConduct ? subject.Id : null, answers);
+            await using var scope = app.Services.CreateAsyncScope();
+            var service = scope.ServiceProvider.GetRequiredService<IncidentService>();
+            var setting = (await service.KindsAsync(w.A.Id, CancellationToken.None)).Single(k => k.Kind.Code == code);
+            var stored = new List<StoredAttachment>();
+            if (AttachmentStore.Refusal(setting.Kind, setting.Setting) is null)
+            {
+                var (checkedFiles, problems) = await AttachmentStore.CheckAsync(setting.Kind, setting.Setting, [new AttachmentUpload("evidence.pdf", pdf.Length, () => new MemoryStream(pdf))], CancellationToken.None);
+                problems.ShouldBeEmpty();
+                stored = await scope.ServiceProvider.GetRequiredService<AttachmentStore>().StoreAsync(checkedFiles, CancellationToken.None);
+            }
+
+            made[code] = await service.ReportAsync(new ReportInput(w.A.Id, code, "What happened, in the reporter's words.", null, code == ReportKinds.StaffConduct ? subject.Id : null, null, answers),
+                new Actor(w.Teacher.Id, w.Teacher.FullName), stored, CancellationToken.None);
         }
+
+        var files = await db.Context().IncidentAttachments.ToDictionaryAsync(f => f.IncidentId, f => f.Id);
+        files.Count.ShouldBe(ReportKinds.All.Count - 1, "every kind but suspected illegal content has its file");
 
         // Who may open each kind, by the default routes; deputies receive the DSL's reports but not a restricted record.
         var expected = new Dictionary<Person, string[]>
@@ -115,6 +142,16 @@ public sealed class AccessMatrixTests
                 if (listed.Contains(incident.Reference, StringComparison.Ordinal) != may)
                 {
                     wrong.Add($"{person.FullName}'s inbox {(may ? "lacks" : "lists")} {code}");
+                }
+
+                if (files.TryGetValue(incident.Id, out var fileId))
+                {
+                    var download = await b.Client.GetAsync($"/incidents/{incident.Id.ToString(CultureInfo.InvariantCulture)}/files/{fileId.ToString(CultureInfo.InvariantCulture)}");
+                    var got = download.StatusCode == HttpStatusCode.OK && (await download.Content.ReadAsByteArrayAsync()).SequenceEqual(pdf);
+                    if (got != may || (!may && download.StatusCode != HttpStatusCode.NotFound))
+                    {
+                        wrong.Add($"{person.FullName} downloading {code}'s file: HTTP {(int)download.StatusCode}");
+                    }
                 }
             }
         }
