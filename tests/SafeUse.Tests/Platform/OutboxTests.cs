@@ -331,6 +331,38 @@ public sealed class OutboxTests : IDisposable
         (await check.Outbox.SingleAsync()).Status.ShouldBe(OutboxStatus.Pending);
     }
 
+    [SmtpTheory, BothDatabases]
+    internal async Task Administrators_see_a_settings_problem_on_the_outbox_page(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        await using var smtp = await TestSmtpServer.StartAsync(certificate);
+        await using var app = new AppFactory(db, time, new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Username"] = TestSmtpServer.User, ["Smtp:Password"] = "not the password", ["Smtp:TrustedCertificate"] = certificate.CertificatePath,
+            ["Smtp:From"] = "safeuse@test.sch.uk", ["Smtp:PollInterval"] = "01:00:00",
+        });
+        _ = app.Server;
+        await using (var ctx = db.Context())
+        {
+            var (trust, a, _) = await Seed.TrustAsync(ctx);
+            await Seed.PersonAsync(ctx, trust, a, "Amy", "Admin", (SafeUse.Features.People.Role.Administrator, null));
+        }
+
+        await QueueAsync(db, "ann@test.sch.uk", "Please sign the AUP", "The new policy is ready to sign.");
+        (await app.Services.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None)).ShouldBe(0);
+        var browser = app.Browse();
+        await browser.SignInAsync("amy.admin@test.sch.uk", Seed.Password);
+        var page = await browser.GetAsync("/outbox");
+
+        var warning = page.Document.QuerySelector("#smtp-settings-problem")?.TextContent;
+        warning.ShouldNotBeNull();
+        warning.ShouldContain("Emails are waiting because of a problem with the SMTP settings");
+        warning.ShouldContain("refused the user name or password (Smtp:Username, Smtp:Password)");
+        page.Text.ShouldNotContain("not the password");
+        smtp.Messages.ShouldBeEmpty();
+    }
+
     [Fact]
     public void Backoff_doubles_from_30_seconds_up_to_an_hour()
     {
