@@ -84,6 +84,16 @@ internal sealed class TestSmtpServer : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Python);
+        // Drained all along so aiosmtpd's warnings (a refused TLS handshake logs a traceback) never fill the pipe.
+        var errors = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         string? line;
         try
@@ -98,8 +108,11 @@ internal sealed class TestSmtpServer : IAsyncDisposable
         if (line is null || !line.StartsWith("LISTENING ", StringComparison.Ordinal))
         {
             process.Kill(entireProcessTree: true);
-            var error = await process.StandardError.ReadToEndAsync();
-            throw new InvalidOperationException($"the test SMTP server did not start: {line} {error}");
+            await process.WaitForExitAsync();
+            lock (errors)
+            {
+                throw new InvalidOperationException($"the test SMTP server did not start: {line} {errors}");
+            }
         }
 
         return new TestSmtpServer(process, folder, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));

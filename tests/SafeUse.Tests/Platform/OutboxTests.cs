@@ -148,6 +148,7 @@ public sealed class OutboxTests : IDisposable
         }
 
         log.Entries.ShouldContain(e => e.Level == LogLevel.Error && e.Message.Contains("refused the user name or password", StringComparison.Ordinal));
+        log.Entries.ShouldAllBe(e => !e.Message.Contains("not the password") && !e.Message.Contains("ann@test.sch.uk"));
 
         time.Advance(TimeSpan.FromMinutes(1));
         (await Sender(db, Submission(smtp.Port)).SendDueAsync(CancellationToken.None)).ShouldBe(1);

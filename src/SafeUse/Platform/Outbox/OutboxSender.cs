@@ -122,10 +122,20 @@ internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions
     private async Task<SmtpFailure?> TrySendAsync(OutboxEmail email, CancellationToken ct)
     {
         var o = options.Value;
-        SmtpCertificatePolicy? certificates = null;
+        SmtpCertificatePolicy certificates;
         try
         {
-            var message = new MimeMessage();
+            certificates = new SmtpCertificatePolicy(o);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return new(SmtpFailureKind.Configuration, $"Smtp:TrustedCertificate cannot be read from '{o.TrustedCertificate}': {ex.Message}");
+        }
+
+        using var client = new SmtpClient();
+        try
+        {
+            using var message = new MimeMessage();
             message.From.Add(MailboxAddress.Parse(o.From));
             message.To.Add(MailboxAddress.Parse(email.ToAddress));
             message.Subject = email.Subject;
@@ -133,8 +143,6 @@ internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions
             message.Date = time.GetUtcNow();
             message.Body = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = email.Body };
 
-            certificates = new SmtpCertificatePolicy(o);
-            using var client = new SmtpClient();
             client.Timeout = (int)o.Timeout.TotalMilliseconds;
             client.ServerCertificateValidationCallback = certificates.Validate;
             await client.ConnectAsync(o.Host ?? throw new InvalidOperationException("Smtp:Host is not set"), o.Port, SocketOptions(o.SecurityMode), ct);
@@ -144,13 +152,22 @@ internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions
             }
 
             await client.SendAsync(message, ct);
-            await client.DisconnectAsync(quit: true, ct);
-            return null;
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && SmtpFailure.Classify(ex, o, certificates?.LastRefusal) is { } failure)
+        catch (Exception ex) when (!ct.IsCancellationRequested && SmtpFailure.Classify(ex, o, certificates.LastRefusal) is { } failure)
         {
             return failure;
         }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, ct);
+        }
+        catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+        {
+            // The server has accepted the message; a failed QUIT must not send it again.
+        }
+
+        return null;
     }
 
     private static SecureSocketOptions SocketOptions(SmtpSecurity security) => security switch
