@@ -22,8 +22,7 @@ internal static class SafeUseHost
         services.AddSafeUseData();
         services.AddSafeUseAudit();
         services.AddScoped<SignInService>();
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
-        services.AddSingleton<OutboxSender>();
+        services.AddOutbox();
         services.AddSetup();
         services.AddPeople();
         services.AddDemo();

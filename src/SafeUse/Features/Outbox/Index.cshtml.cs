@@ -24,6 +24,9 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, IOptions<
     public List<OutboxEmail> Emails { get; private set; } = [];
     public bool SmtpEnabled => smtp.Value.Enabled;
 
+    /// <summary>The latest SMTP settings problem (wrong password, untrusted certificate...) holding emails back, if any.</summary>
+    public string? SettingsProblem { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         // The outbox crosses schools, so only trust-wide administrators read it.
@@ -39,6 +42,13 @@ internal sealed class IndexModel(AppDbContext db, CurrentUser current, IOptions<
         }
 
         Emails = await query.OrderByDescending(e => e.Id).Take(200).ToListAsync(ct);
+        if (SmtpEnabled)
+        {
+            SettingsProblem = await db.Outbox.AsNoTracking()
+                .Where(e => e.Status == OutboxStatus.Pending && e.LastError != null && e.LastError.StartsWith(SmtpFailure.ConfigurationPrefix))
+                .OrderByDescending(e => e.NextAttemptAt).Select(e => e.LastError).FirstOrDefaultAsync(ct);
+        }
+
         return Page();
     }
 }

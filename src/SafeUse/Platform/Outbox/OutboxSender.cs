@@ -1,36 +1,17 @@
-using System.Net;
-using System.Net.Mail;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using SafeUse.Platform.Data;
 
 namespace SafeUse.Platform.Outbox;
 
-internal sealed class SmtpOptions
-{
-    public const string Section = "Smtp";
-
-    /// <summary>Empty means no delivery: emails stay in the outbox for administrators to read.</summary>
-    public string? Host { get; set; }
-
-    public int Port { get; set; } = 587;
-    public bool UseTls { get; set; } = true;
-    public string? UserName { get; set; }
-    public string? Password { get; set; }
-    public string From { get; set; } = "safeuse@localhost";
-    public int MaxAttempts { get; set; } = 8;
-
-    /// <summary>How often the sender looks for due emails.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
-}
-
 /// <summary>
-/// Delivers outbox emails over SMTP. Each email is leased before sending so two senders never send it together,
-/// marked sent afterwards, and retried with exponential backoff after a failure. Every message carries a Message-ID
-/// derived from its outbox id, so in the rare case of a crash between sending and recording, a receiving server
-/// sees the same message again rather than a new one.
+/// Delivers outbox emails over SMTP with MailKit. Each email is leased before sending so two senders never send it
+/// together, marked sent afterwards, and retried with exponential backoff after a failure. Every message carries a
+/// Message-ID derived from its outbox id, so in the rare case of a crash between sending and recording, a receiving
+/// server sees the same message again rather than a new one.
 /// </summary>
 internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions<SmtpOptions> options, TimeProvider time, ILogger<OutboxSender> logger)
     : BackgroundService
@@ -66,11 +47,11 @@ internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions
         var delivered = 0;
         while (await LeaseNextAsync(ct) is { } email)
         {
-            var error = await TrySendAsync(email, ct);
+            var failure = await TrySendAsync(email, ct);
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
-            if (error is null)
+            if (failure is null)
             {
                 await db.Outbox.Where(e => e.Id == email.Id).ExecuteUpdateAsync(s => s
                     .SetProperty(e => e.Status, OutboxStatus.Sent).SetProperty(e => e.SentAt, now)
@@ -81,13 +62,24 @@ internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions
             else
             {
                 var attempts = email.Attempts;
-                var failed = attempts >= options.Value.MaxAttempts;
+                // A configuration problem is not the email's fault: it waits (an hour apart at most) until an
+                // administrator fixes the settings, instead of running out of attempts.
+                var failed = failure.Kind == SmtpFailureKind.Permanent
+                    || (failure.Kind == SmtpFailureKind.Transient && attempts >= options.Value.MaxAttempts);
                 var next = now + Backoff(attempts);
+                var error = failure.ForAdministrators;
                 await db.Outbox.Where(e => e.Id == email.Id).ExecuteUpdateAsync(s => s
                     .SetProperty(e => e.Status, failed ? OutboxStatus.Failed : OutboxStatus.Pending)
                     .SetProperty(e => e.NextAttemptAt, next).SetProperty(e => e.LeasedUntil, (DateTime?)null)
                     .SetProperty(e => e.LastError, error), ct);
-                LogFailed(logger, email.Id, attempts, error);
+                if (failure.Kind == SmtpFailureKind.Configuration)
+                {
+                    LogConfigurationProblem(logger, email.Id, failure.Summary);
+                }
+                else
+                {
+                    LogFailed(logger, email.Id, attempts, failure.Kind, failure.Summary, failed);
+                }
             }
         }
 
@@ -127,27 +119,65 @@ internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions
         return null;
     }
 
-    private async Task<string?> TrySendAsync(OutboxEmail email, CancellationToken ct)
+    private async Task<SmtpFailure?> TrySendAsync(OutboxEmail email, CancellationToken ct)
     {
         var o = options.Value;
+        SmtpCertificatePolicy certificates;
         try
         {
-            using var client = new SmtpClient(o.Host, o.Port) { EnableSsl = o.UseTls, DeliveryMethod = SmtpDeliveryMethod.Network, Timeout = 30_000 };
-            if (!string.IsNullOrEmpty(o.UserName))
+            certificates = new SmtpCertificatePolicy(o);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return new(SmtpFailureKind.Configuration, $"Smtp:TrustedCertificate cannot be read from '{o.TrustedCertificate}': {ex.Message}");
+        }
+
+        using var client = new SmtpClient();
+        try
+        {
+            using var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse(o.From));
+            message.To.Add(MailboxAddress.Parse(email.ToAddress));
+            message.Subject = email.Subject;
+            message.MessageId = $"outbox-{email.Id}@safeuse";
+            message.Date = time.GetUtcNow();
+            message.Body = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = email.Body };
+
+            client.Timeout = (int)o.Timeout.TotalMilliseconds;
+            client.ServerCertificateValidationCallback = certificates.Validate;
+            await client.ConnectAsync(o.Host ?? throw new InvalidOperationException("Smtp:Host is not set"), o.Port, SocketOptions(o.SecurityMode), ct);
+            if (!string.IsNullOrEmpty(o.Username))
             {
-                client.Credentials = new NetworkCredential(o.UserName, o.Password);
+                await client.AuthenticateAsync(o.Username, o.Password ?? "", ct);
             }
 
-            using var message = new MailMessage(o.From, email.ToAddress, email.Subject, email.Body);
-            message.Headers.Add("Message-ID", $"<outbox-{email.Id}@safeuse>");
-            await client.SendMailAsync(message, ct);
-            return null;
+            await client.SendAsync(message, ct);
         }
-        catch (Exception ex) when (ex is SmtpException or IOException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (!ct.IsCancellationRequested && SmtpFailure.Classify(ex, o, certificates.LastRefusal) is { } failure)
         {
-            return ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+            return failure;
         }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, ct);
+        }
+        catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+        {
+            // The server has accepted the message; a failed QUIT must not send it again.
+        }
+
+        return null;
     }
+
+    private static SecureSocketOptions SocketOptions(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => SecureSocketOptions.None,
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.StartTlsWhenAvailable => SecureSocketOptions.StartTlsWhenAvailable,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => throw new ArgumentOutOfRangeException(nameof(security)),
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMTP is not configured: emails stay in the outbox")]
     private static partial void LogDisabled(ILogger logger);
@@ -155,8 +185,12 @@ internal sealed partial class OutboxSender(IServiceScopeFactory scopes, IOptions
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox email {Id} sent")]
     private static partial void LogSent(ILogger logger, long id);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox email {Id} failed on attempt {Attempt}: {Error}")]
-    private static partial void LogFailed(ILogger logger, long id, int attempt, string error);
+    // The summary is SafeUse's own words, never the server's reply, which may quote the recipient's address.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox email {Id} failed on attempt {Attempt} ({Kind}): {Summary}; given up: {GivenUp}")]
+    private static partial void LogFailed(ILogger logger, long id, int attempt, SmtpFailureKind kind, string summary, bool givenUp);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SMTP settings need an administrator: {Summary}; outbox email {Id} waits and will be retried")]
+    private static partial void LogConfigurationProblem(ILogger logger, long id, string summary);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox sender loop failed")]
     private static partial void LogLoopFailed(ILogger logger, Exception ex);
