@@ -22,6 +22,9 @@ internal static class SafeUseHost
         services.AddSafeUseData();
         services.AddSafeUseAudit();
         services.AddScoped<SignInService>();
+        // TOTP secrets are sealed with Data Protection; the web host gives it its key ring (KeyRing.AddKeyRing).
+        services.AddDataProtection();
+        services.AddScoped<SecondFactorService>();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
         services.AddSingleton<OutboxSender>();
         services.AddSetup();
@@ -94,6 +97,7 @@ internal static class SafeUseHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSetupRedirect();
+        app.UseSecondFactorGate();
         app.UseWitnessLock();
         app.UseAuthorization();
         app.MapRazorPages();
