@@ -16,7 +16,8 @@ internal static class SecondFactorPrompt
     /// <summary>Whatever page a sign-in (or setup) landed on: a second-factor page is answered, any other is left alone.</summary>
     public static async Task PassAsync(IPage page, string email)
     {
-        await page.WaitForLoadStateAsync();
+        // The click that led here has committed its navigation; the document is enough (a loaded machine can take a while).
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded, new() { Timeout = 90_000 });
         var url = new Uri(page.Url);
         var path = url.AbsolutePath;
         // Per server (each test runs its own), since tests running side by side use the same addresses.
@@ -45,14 +46,15 @@ internal static class SecondFactorPrompt
         private readonly SemaphoreSlim gate = new(1, 1);
         private long last = long.MinValue / 2;
 
-        /// <summary>SafeUse takes each step once, within one of now: the earliest such step not yet used.</summary>
+        /// <summary>SafeUse takes each step once, within one of now: the earliest such step from now on not yet used.</summary>
         public async Task<string> NextCodeAsync()
         {
             await gate.WaitAsync();
             try
             {
                 var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
-                var step = Math.Max(now - 1, last + 1);
+                // Not the step before now: on a loaded machine the request may reach the server after it has passed.
+                var step = Math.Max(now, last + 1);
                 while (step > now + 1)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1));
