@@ -19,6 +19,7 @@ public sealed class IncidentJourneyTests
         await page.GetByLabel("Work email address").FillAsync(who + "@demo.safeuse.test");
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await SecondFactorPrompt.PassAsync(page, who + "@demo.safeuse.test");
         return page;
     }
 

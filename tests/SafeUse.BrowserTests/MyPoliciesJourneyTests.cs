@@ -50,6 +50,7 @@ public sealed partial class MyPoliciesJourneyTests
         await page.GetByLabel("Work email address").FillAsync("sam.rivers@fen.sch.uk");
         await page.GetByLabel("Password").FillAsync(Password);
         await Click("Create trust and sign in");
+        await SecondFactorPrompt.PassAsync(page, "sam.rivers@fen.sch.uk");
         await page.GotoAsync(server.BaseUrl + "/people/import");
         await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "staff.csv", MimeType = "text/csv", Buffer = "First Name,Last Name,Work Email\nLayla,Hussain,layla@fen.sch.uk\n"u8.ToArray() });
         await Click("Upload and check");

@@ -44,6 +44,7 @@ public sealed partial class PolicyJourneyTests
         await page.GetByLabel("Work email address").FillAsync("sam.rivers@brook.sch.uk");
         await page.GetByLabel("Password").FillAsync(Password);
         await Click("Create trust and sign in");
+        await SecondFactorPrompt.PassAsync(page, "sam.rivers@brook.sch.uk");
         await page.GotoAsync(server.BaseUrl + "/people/import");
         await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "staff.csv", MimeType = "text/csv", Buffer = "First Name,Last Name,Work Email\nLayla,Hussain,layla@brook.sch.uk\n"u8.ToArray() });
         await Click("Upload and check");
@@ -185,6 +186,7 @@ public sealed partial class PolicyJourneyTests
         await page.GetByLabel("Work email address").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await SecondFactorPrompt.PassAsync(page, email);
     }
 
     /// <summary>Asks for a link, then follows it from the newest email in the outbox, as Layla would from her inbox.</summary>

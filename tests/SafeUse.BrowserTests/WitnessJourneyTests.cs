@@ -30,6 +30,7 @@ public sealed class WitnessJourneyTests
         await page.GetByLabel("Work email address").FillAsync("tom.king@demo.safeuse.test");
         await page.GetByLabel("Password").FillAsync(Password);
         await Click("Sign in");
+        await SecondFactorPrompt.PassAsync(page, "tom.king@demo.safeuse.test");
         (await Heading()).ShouldBe("Hello, Tom");
 
         // The Head opens the policy and chooses who is signing: no policy text yet.

@@ -23,6 +23,9 @@ internal static class SafeUseHost
         services.AddSafeUseAudit();
         services.AddScoped<SignInService>();
         services.AddOutbox();
+        // TOTP secrets are sealed with Data Protection; the web host gives it its key ring (KeyRing.AddKeyRing).
+        services.AddDataProtection();
+        services.AddScoped<SecondFactorService>();
         services.AddSetup();
         services.AddPeople();
         services.AddDemo();
@@ -93,6 +96,7 @@ internal static class SafeUseHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSetupRedirect();
+        app.UseSecondFactorGate();
         app.UseWitnessLock();
         app.UseAuthorization();
         app.MapRazorPages();

@@ -181,7 +181,9 @@ public sealed class DemoTrustTests
         var outbox = new SafeUse.Platform.Outbox.Outbox(time);
         var options = Options.Create(new SignOffOptions { PublicUrl = "https://safeuse.test" });
         var signOff = new SignOffService(ctx, db.Audit(time), outbox, time, options);
-        return new DemoTrust(ctx, db.Audit(time), time, signOff, outbox, options);
+        var factors = new SafeUse.Platform.Auth.SecondFactorService(ctx, time, db.Audit(time), new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(), outbox,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SafeUse.Platform.Auth.SecondFactorService>.Instance);
+        return new DemoTrust(ctx, db.Audit(time), time, signOff, outbox, options, factors);
     }
 
     /// <summary>Fails any command that inserts into the table, as a database error part way through would.</summary>

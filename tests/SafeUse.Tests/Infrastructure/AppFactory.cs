@@ -33,11 +33,30 @@ internal sealed class AppFactory(TestDatabase database, TimeProvider? time = nul
         }
     }
 
-    public Browser Browse() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true }));
+    /// <summary>The authenticator app of everyone who enrols through this database's pages, on the app's clock.</summary>
+    public TestAuthenticator Authenticator => new(database.ConnectionString, time ?? TimeProvider.System, StoredSecret);
+
+    /// <summary>
+    /// A factor made without the enrolment page (the demo trust's): its key, as the person's phone would hold it, read
+    /// back through the app's own Data Protection.
+    /// </summary>
+    private (byte[] Secret, long? LastStep)? StoredSecret(string email)
+    {
+        using var scope = Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var normalized = email.ToLowerInvariant();
+        var factor = db.SecondFactors.Where(f => f.ConfirmedAt != null && db.People.Any(p => p.Id == f.PersonId && p.EmailNormalized == normalized))
+            .Select(f => new { f.ProtectedSecret, f.LastTimeStep }).FirstOrDefault();
+        return factor?.ProtectedSecret is not { } sealedSecret ? null
+            : (scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
+                .CreateProtector(SafeUse.Platform.Auth.SecondFactorService.SecretPurpose).Unprotect(Convert.FromBase64String(sealedSecret)), factor.LastTimeStep);
+    }
+
+    public Browser Browse() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true }), Authenticator);
 }
 
 /// <summary>A cookie-keeping client that reads pages with AngleSharp and submits their real forms.</summary>
-internal sealed class Browser(HttpClient client)
+internal sealed class Browser(HttpClient client, TestAuthenticator? authenticator = null)
 {
     private static readonly IBrowsingContext Context = BrowsingContext.New(Configuration.Default);
 
@@ -108,10 +127,43 @@ internal sealed class Browser(HttpClient client)
         return await Page.ReadAsync(response);
     }
 
+    /// <summary>
+    /// Signs in as a person would, second factor included: the code from their authenticator app when asked for it,
+    /// and, for someone whose role needs one and has none, setting the app up first (see <see cref="PassSecondFactorAsync"/>).
+    /// </summary>
     public async Task<Page> SignInAsync(string email, string password)
     {
         var page = await GetAsync("/account/sign-in");
-        return await SubmitAsync(page, new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+        page = await SubmitAsync(page, new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+        return await PassSecondFactorAsync(page, email);
+    }
+
+    /// <summary>
+    /// Answers a second-factor page as its owner would: on the prompt, the code their authenticator shows (the demo's
+    /// own code in demo mode); on enrolment, the app is set up from the key on the page and the recovery codes kept.
+    /// Any other page is returned as it is.
+    /// </summary>
+    public async Task<Page> PassSecondFactorAsync(Page page, string email)
+    {
+        var path = new Uri(page.Url).AbsolutePath;
+        if (path == "/account/second-factor")
+        {
+            var code = page.Document.QuerySelector("#demo-code strong")?.TextContent.Trim()
+                ?? (authenticator ?? throw new InvalidOperationException("This browser has no authenticator: make it with AppFactory.Browse()")).NextCode(email);
+            return await SubmitAsync(page, new Dictionary<string, string> { ["Code"] = code });
+        }
+
+        if (path == "/account/second-factor/enrol" && page.Document.QuerySelector("#secret") is { } secret)
+        {
+            var app = authenticator ?? throw new InvalidOperationException("This browser has no authenticator: make it with AppFactory.Browse()");
+            app.Add(email, secret.TextContent);
+            var done = await SubmitAsync(page, new Dictionary<string, string> { ["Code"] = app.NextCode(email) });
+            app.KeepRecoveryCodes(email, done.Document.QuerySelectorAll("#recovery-codes code").Select(c => c.TextContent.Trim()));
+            var next = done.Document.QuerySelector("main a.govuk-button")?.GetAttribute("href") ?? throw new InvalidOperationException("Enrolment did not finish: " + string.Join("; ", done.Errors));
+            return await GetAsync(next);
+        }
+
+        return page;
     }
 
     internal sealed record Page(HttpStatusCode Status, string Url, string Html, IDocument Document)

@@ -46,7 +46,7 @@ internal sealed class PasswordModel(SignInService signIn, CurrentUser current) :
         var how = HasPassword && !AsksCurrent ? "after signing in with an emailed link, without the current password" : null;
         await signIn.SetPasswordAsync(me, Input.Password!, await current.ActorAsync(ct), ct, how);
         // The new cookie is a password session: a second change in it asks for the password just set.
-        await signIn.SignInCookieAsync(HttpContext, me, SignInMethod.Password, ct);
+        await signIn.SignInCookieAsync(HttpContext, me, SignInMethod.Password, ct, continuing: User);
         TempData["Success"] = "Your password is saved. You have been signed out everywhere else.";
         return Redirect("/");
     }

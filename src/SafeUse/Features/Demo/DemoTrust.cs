@@ -27,7 +27,7 @@ internal static class DemoRegistration
 /// A generated demo trust: two schools, about 60 staff with the roles a real trust has, a mix of employment types and
 /// a few leavers. Names are combined from common UK first names and surnames with a fixed seed, so every demo is alike.
 /// </summary>
-internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider time, SignOffService signOff, Platform.Outbox.Outbox outbox, IOptions<SignOffOptions> options)
+internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider time, SignOffService signOff, Platform.Outbox.Outbox outbox, IOptions<SignOffOptions> options, SecondFactorService factors)
 {
     public const string Password = "demo-safeuse-password";
     public const string Domain = "demo.safeuse.test";
@@ -169,9 +169,17 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
 
         // One hash serves every demo account (each is salted anyway): hashing 60 passwords would slow the demo's start.
         var hash = SignInService.HashPassword(admin, Password);
-        foreach (var p in db.ChangeTracker.Entries<Person>().Select(e => e.Entity))
+        foreach (var p in db.ChangeTracker.Entries<Person>().Select(e => e.Entity).ToList())
         {
-            db.Accounts.Add(new Account { PersonId = p.Id, PasswordHash = hash, SecurityStamp = SignInService.NewStamp(), CreatedAt = now });
+            // Roles that must have a second factor, and governors (the chair is case manager for an allegation about
+            // the Head, which asks for one), get an authenticator factor of the demo's own (a random secret, marked
+            // Demo), whose current code the sign-in prompt shows in demo mode only: see README, "Second factor".
+            var privileged = !p.IsLeaver && p.Roles.Any(r => SecondFactorService.RequiredRoles.Contains(r.Role) || r.Role is Role.Governor or Role.ChairOfGovernors);
+            db.Accounts.Add(new Account { PersonId = p.Id, PasswordHash = hash, SecurityStamp = SignInService.NewStamp(), CreatedAt = now, SecondFactorEnabled = privileged });
+            if (privileged)
+            {
+                db.SecondFactors.Add(factors.NewTotp(p.Id, OtpNet.KeyGeneration.GenerateRandomKey(20), now, confirmedAt: now, demo: true));
+            }
         }
 
         audit.Record(db, Actor.System, "demo.created", "trust", trust.Id, "Created the demo trust with two schools and generated staff");

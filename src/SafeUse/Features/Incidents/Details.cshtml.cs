@@ -16,7 +16,7 @@ internal sealed record RoutedTo(long PersonId, string Name, string Reason, int S
 
 /// <summary>One incident for the people it was routed to: the report, its entries in order, and what they can add.</summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class DetailsModel(AppDbContext db, CurrentUser current, IncidentService incidents, AuditTrail audit, TimeProvider time, BankHolidays bankHolidays) : PageModel
+internal sealed class DetailsModel(AppDbContext db, CurrentUser current, IncidentService incidents, AuditTrail audit, TimeProvider time, BankHolidays bankHolidays, SecondFactorService factors) : PageModel
 {
     public Incident Incident { get; private set; } = null!;
     public string KindName { get; private set; } = "";
@@ -74,6 +74,12 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
             return NotFound();
         }
 
+        // Step-up: a restricted record asks for the second factor again when the session's is older than 12 hours.
+        if (Incident.Restricted && await factors.StepUpAsync(User, current.PersonId!.Value, $"/incidents/{id}", ct) is { } stepUp)
+        {
+            return Redirect(stepUp);
+        }
+
         if (Incident.Restricted)
         {
             // Every view of a restricted record is on the audit trail: who, and when.
@@ -123,6 +129,11 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, Inciden
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
+        }
+
+        if (Incident.Restricted && await factors.StepUpAsync(User, current.PersonId!.Value, $"/incidents/{id}", ct) is { } stepUp)
+        {
+            return Redirect(stepUp);
         }
 
         try

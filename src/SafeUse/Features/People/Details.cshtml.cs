@@ -14,7 +14,7 @@ internal sealed record SignedPolicy(long SignatureId, string Title, string Numbe
 internal sealed record PolicyToSign(string Title, string Number, DateOnly DueOn, RequestStatus Status);
 
 [Authorize(Policy = AccessPolicies.PeopleReaders)]
-internal sealed class DetailsModel(AppDbContext db, CurrentUser current, TimeProvider time) : PageModel
+internal sealed class DetailsModel(AppDbContext db, CurrentUser current, TimeProvider time, SecondFactorService factors) : PageModel
 {
     public Person Person { get; private set; } = null!;
     public Person? Manager { get; private set; }
@@ -29,6 +29,11 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, TimePro
 
     /// <summary>Whether the reader may change this person (the staff import's rule).</summary>
     public bool CanChange { get; private set; }
+
+    /// <summary>Whether they have a second factor; an administrator who may change them (not themself) may reset it.</summary>
+    public bool HasSecondFactor { get; private set; }
+
+    public long? CurrentPersonId => current.PersonId;
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
@@ -47,6 +52,7 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, TimePro
         RoleLines.AddRange(person.Roles.OrderBy(r => r.Role).Select(r => $"{r.Role.Label()}, {(r.SchoolId is { } sid ? schools.GetValueOrDefault(sid) : "whole trust")}"));
 
         CanChange = PersonAccess.Level(await PersonAccess.AuthorityAsync(current, ct), person) == PersonAccessLevel.Change;
+        HasSecondFactor = await factors.HasFactorAsync(person.Id, ct);
         var receiptScope = await current.ScopeAsync(PolicyAccess.WholeSchoolReaderRoles, ct);
         CanOpenReceipt = person.Id == current.PersonId || person.LineManagerId == current.PersonId
             || receiptScope.AllSchools || person.Schools.Any(s => receiptScope.Includes(s.SchoolId));

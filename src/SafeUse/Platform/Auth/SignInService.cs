@@ -235,21 +235,42 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         db.Accounts.Where(a => a.PersonId == personId && db.People.Any(p => p.Id == personId && !p.IsLeaver))
             .Select(a => a.SecurityStamp).FirstOrDefaultAsync(ct);
 
-    public static ClaimsPrincipal Principal(Person person, string stamp, SignInMethod method, DateTimeOffset at) =>
-        new(new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.NameIdentifier, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Claim(ClaimTypes.Name, person.FullName),
-                new Claim(StampClaim, stamp),
-                new Claim(MethodClaim, method.ToString()),
-                new Claim(SignedInAtClaim, at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
-            ],
-            CookieAuthenticationDefaults.AuthenticationScheme));
-
-    public async Task SignInCookieAsync(HttpContext http, Person person, SignInMethod method, CancellationToken ct)
+    public static ClaimsPrincipal Principal(Person person, string stamp, SignInMethod method, DateTimeOffset at, bool factorPending = false, DateTimeOffset? factorAt = null)
     {
-        var stamp = await CurrentStampAsync(db, person.Id, ct) ?? throw new InvalidOperationException("The person has no account to sign in to.");
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person, stamp, method, time.GetUtcNow()));
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, person.FullName),
+            new(StampClaim, stamp),
+            new(MethodClaim, method.ToString()),
+            new(SignedInAtClaim, at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (factorPending)
+        {
+            claims.Add(new Claim(SecondFactorService.PendingClaim, "true"));
+        }
+
+        if (factorAt is { } used)
+        {
+            claims.Add(new Claim(SecondFactorService.FactorAtClaim, used.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return new(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+
+    /// <summary>
+    /// Signs the person in. Someone with a second factor gets a session that is pending it (it reaches only the second
+    /// factor's page and signing out) until they give it. <paramref name="continuing"/> is the session this one
+    /// replaces (a password change): if it had already passed the second factor, the new one has too, at the same time.
+    /// </summary>
+    public async Task SignInCookieAsync(HttpContext http, Person person, SignInMethod method, CancellationToken ct, ClaimsPrincipal? continuing = null)
+    {
+        var account = await db.Accounts.AsNoTracking().Where(a => a.PersonId == person.Id && db.People.Any(p => p.Id == person.Id && !p.IsLeaver))
+            .Select(a => new { a.SecurityStamp, a.SecondFactorEnabled }).FirstOrDefaultAsync(ct)
+            ?? throw new InvalidOperationException("The person has no account to sign in to.");
+        var carried = continuing is not null && !SecondFactorService.IsPending(continuing) ? SecondFactorService.FactorAt(continuing) : null;
+        var pending = account.SecondFactorEnabled && carried is null;
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person, account.SecurityStamp, method, time.GetUtcNow(), pending, carried));
     }
 
     /// <summary>
@@ -272,7 +293,11 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
 
     private static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private async Task<bool> IsLockedAsync(string key, DateTime now, CancellationToken ct)
+    private Task<bool> IsLockedAsync(string key, DateTime now, CancellationToken ct) => IsLockedAsync(db, key, now, ct);
+
+    private Task CountFailureAsync(string key, int limit, DateTime now, CancellationToken ct) => CountFailureAsync(db, key, limit, now, ct);
+
+    internal static async Task<bool> IsLockedAsync(AppDbContext db, string key, DateTime now, CancellationToken ct)
     {
         var t = await db.SignInThrottles.AsNoTracking().FirstOrDefaultAsync(x => x.Key == key, ct);
         return t?.LockedUntil is { } until && until > now;
@@ -282,7 +307,7 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
     /// Counts one failure in one statement (insert or update), so concurrent failures are each counted and never
     /// race on the row's key; the pause starts when the count reaches the limit within the window.
     /// </summary>
-    private async Task CountFailureAsync(string key, int limit, DateTime now, CancellationToken ct)
+    internal static async Task CountFailureAsync(AppDbContext db, string key, int limit, DateTime now, CancellationToken ct)
     {
         var windowOpen = now - Window;
         var lockUntil = now + Window;
