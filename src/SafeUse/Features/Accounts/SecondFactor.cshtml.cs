@@ -30,6 +30,9 @@ internal sealed class SecondFactorModel(SecondFactorService factors, CurrentUser
     /// <summary>In the demo only, for a demo account: the code its authenticator would show now.</summary>
     public string? DemoCode { get; private set; }
 
+    /// <summary>In the demo, for a demo account whose codes for now are used up: say to wait for the next.</summary>
+    public bool DemoWait { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await factors.HasFactorAsync(current.PersonId!.Value, ct))
@@ -65,6 +68,7 @@ internal sealed class SecondFactorModel(SecondFactorService factors, CurrentUser
         if (configuration.GetValue<bool>("Demo"))
         {
             DemoCode = await factors.DemoCodeAsync(current.PersonId!.Value, ct);
+            DemoWait = DemoCode is null && await factors.HasDemoFactorAsync(current.PersonId!.Value, ct);
         }
     }
 }

@@ -442,9 +442,11 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         await At(days(14), () => incidents.CloseAsync(blocked.Id, "filter-changed", "Added the exam board to the allowed list.", As(blockedTo[0]), ct));
 
         // So every kind has an open and a closed report somewhere in the trust:
-        // open at the academy, answering the academy's own required question.
-        await ReportAsync(secondary, 7, ReportKinds.AccidentalAccess, hours(20), "A pop-up for an adult dating site appeared on a library PC.",
+        // open at the academy, answering the academy's own required question, acknowledged by the Digital Lead.
+        var popup = await ReportAsync(secondary, 7, ReportKinds.AccidentalAccess, hours(20), "A pop-up for an adult dating site appeared on a library PC.",
             new() { ["device"] = "Library PC 3", [OwnQuestions.CodePrefix + "1"] = "Year 8 homework club", [OwnQuestions.CodePrefix + "2"] = "No, they told me straight away" });
+        var popupTo = await RoutedAsync(popup);
+        await At(hours(19), () => incidents.AcknowledgeAsync(popup.Id, As(popupTo[0]), ct));
 
         // Closed: misuse at the primary, training given.
         var shared = await ReportAsync(primary, 5, ReportKinds.Misuse, days(40), "Staff have been sharing one login for the reading app.", new() { ["systems"] = "Reading app" });

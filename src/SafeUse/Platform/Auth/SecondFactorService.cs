@@ -270,7 +270,12 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>Whether the person's authenticator is one the demo seeded (so its code may be shown in the demo).</summary>
+    public Task<bool> HasDemoFactorAsync(long personId, CancellationToken ct) =>
+        db.SecondFactors.AsNoTracking().AnyAsync(f => f.PersonId == personId && f.Demo && f.ConfirmedAt != null && f.Kind == SecondFactorKind.Totp, ct);
+
     /// <summary>In the demo only: the code a demo account's authenticator would show now (the next one not yet used).</summary>
+
     public async Task<string?> DemoCodeAsync(long personId, CancellationToken ct)
     {
         var factor = await db.SecondFactors.AsNoTracking().FirstOrDefaultAsync(f => f.PersonId == personId && f.Demo && f.ConfirmedAt != null && f.Kind == SecondFactorKind.Totp, ct);
