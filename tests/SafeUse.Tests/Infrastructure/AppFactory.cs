@@ -53,6 +53,18 @@ internal sealed class AppFactory(TestDatabase database, TimeProvider? time = nul
     }
 
     public Browser Browse() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true }), Authenticator);
+
+    /// <summary>A browser keeping its cookies in the given jar (so a test can copy them, as a stolen cookie would be), sending this user agent.</summary>
+    public Browser Browse(CookieContainer cookies, string? userAgent = null)
+    {
+        var client = CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
+        if (userAgent is not null)
+        {
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        }
+
+        return new(client, Authenticator);
+    }
 }
 
 /// <summary>A cookie-keeping client that reads pages with AngleSharp and submits their real forms.</summary>

@@ -106,19 +106,26 @@ public sealed partial class SessionAndEdgeTests
     }
 
     [Theory, BothDatabases]
-    public async Task Signing_out_ends_every_copy_of_the_session(DatabaseProviderKind kind)
+    public async Task Signing_out_ends_every_copy_of_the_session_and_leaves_other_browsers_signed_in(DatabaseProviderKind kind)
     {
         using var db = TestDatabase.Create(kind);
         await using var app = await AppAsync(db);
-        var laptop = app.Browse();
-        var copy = app.Browse();
+        var jar = new CookieContainer();
+        var laptop = app.Browse(jar);
+        var phone = app.Browse();
         (await laptop.SignInAsync("ann.lee@test.sch.uk", Seed.Password)).Heading.ShouldBe("Hello, Ann");
-        (await copy.SignInAsync("ann.lee@test.sch.uk", Seed.Password)).Heading.ShouldBe("Hello, Ann");
+        (await phone.SignInAsync("ann.lee@test.sch.uk", Seed.Password)).Heading.ShouldBe("Hello, Ann");
+        // Someone copies the laptop's cookie (a shared machine's profile, say).
+        var copiedJar = new CookieContainer();
+        copiedJar.Add(jar.GetAllCookies());
+        var copy = app.Browse(copiedJar);
+        (await copy.GetAsync("/")).Heading.ShouldBe("Hello, Ann");
 
         var home = await laptop.GetAsync("/");
         await laptop.SubmitAsync(home, new Dictionary<string, string>(), "form[action*='sign-out']");
         (await copy.GetAsync("/")).Url.ShouldContain("/account/sign-in");
         (await laptop.GetAsync("/")).Url.ShouldContain("/account/sign-in");
+        (await phone.GetAsync("/")).Heading.ShouldBe("Hello, Ann");
     }
 
     [Theory, BothDatabases]

@@ -9,11 +9,12 @@ using SafeUse.Platform.Data;
 namespace SafeUse.Features.Accounts;
 
 /// <summary>
-/// Anyone may see the signed-out page; signing out is a POST so a link cannot sign someone out. Signing out ends
-/// every session of the person (the security stamp changes), so a copied or left-behind cookie stops working too.
+/// Anyone may see the signed-out page; signing out is a POST so a link cannot sign someone out. Signing out ends this
+/// browser's session on the server, so a copied or left-behind copy of its cookie stops working too; the person's
+/// other sessions (their phone, say) carry on, and "Your sessions" ends those.
 /// </summary>
 [AllowAnonymous]
-internal sealed class SignOutModel(AppDbContext db, CurrentUser current) : PageModel
+internal sealed class SignOutModel(AppDbContext db, CurrentUser current, TimeProvider time) : PageModel
 {
     public void OnGet()
     {
@@ -21,9 +22,9 @@ internal sealed class SignOutModel(AppDbContext db, CurrentUser current) : PageM
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (current.PersonId is { } id)
+        if (current.PersonId is { } id && Sessions.Id(User) is { } session)
         {
-            await SignInService.EndSessionsAsync(db, [id], ct);
+            await Sessions.EndAsync(db, id, "signed out", time.GetUtcNow().UtcDateTime, ct, only: session);
             await db.SaveChangesAsync(ct);
         }
 

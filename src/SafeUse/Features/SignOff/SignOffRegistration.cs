@@ -40,6 +40,8 @@ internal sealed partial class SignOffClock(IServiceScopeFactory scopes, IOptions
                 {
                     LogIncidents(logger, passedOn);
                 }
+
+                await Platform.Auth.Sessions.PruneAsync(scope.ServiceProvider.GetRequiredService<Platform.Data.AppDbContext>(), time.GetUtcNow().UtcDateTime, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

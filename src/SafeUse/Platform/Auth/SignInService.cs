@@ -230,18 +230,14 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         }
     }
 
-    /// <summary>The person's current stamp, or null when they may not sign in (no account, or a leaver).</summary>
-    public static Task<string?> CurrentStampAsync(AppDbContext db, long personId, CancellationToken ct) =>
-        db.Accounts.Where(a => a.PersonId == personId && db.People.Any(p => p.Id == personId && !p.IsLeaver))
-            .Select(a => a.SecurityStamp).FirstOrDefaultAsync(ct);
-
-    public static ClaimsPrincipal Principal(Person person, string stamp, SignInMethod method, DateTimeOffset at, bool factorPending = false, DateTimeOffset? factorAt = null)
+    public static ClaimsPrincipal Principal(Person person, string stamp, string sessionId, SignInMethod method, DateTimeOffset at, bool factorPending = false, DateTimeOffset? factorAt = null)
     {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new(ClaimTypes.Name, person.FullName),
             new(StampClaim, stamp),
+            new(Sessions.SessionClaim, sessionId),
             new(MethodClaim, method.ToString()),
             new(SignedInAtClaim, at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
         };
@@ -270,7 +266,16 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
             ?? throw new InvalidOperationException("The person has no account to sign in to.");
         var carried = continuing is not null && !SecondFactorService.IsPending(continuing) ? SecondFactorService.FactorAt(continuing) : null;
         var pending = account.SecondFactorEnabled && carried is null;
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person, account.SecurityStamp, method, time.GetUtcNow(), pending, carried));
+        var now = time.GetUtcNow();
+        var session = Sessions.Start(db, person.Id, account.SecurityStamp, method, http, now.UtcDateTime);
+        if (continuing is not null && Sessions.Id(continuing) is { } replaced)
+        {
+            // The browser's old session becomes this one (a password change gives it a new stamp).
+            await Sessions.EndAsync(db, person.Id, "continued as a new session", now.UtcDateTime, ct, only: replaced);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(person, account.SecurityStamp, session.Id, method, now, pending, carried));
     }
 
     /// <summary>

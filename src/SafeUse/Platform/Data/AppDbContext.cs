@@ -28,6 +28,7 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
     public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<SecondFactor> SecondFactors => Set<SecondFactor>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<SecondFactorRole> SecondFactorRoles => Set<SecondFactorRole>();

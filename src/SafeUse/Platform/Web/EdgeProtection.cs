@@ -128,15 +128,21 @@ internal static class EdgeProtection
         app.UseHsts();
     }
 
-    /// <summary>A cookie is honoured only while its security stamp is the account's current one and the person is not a leaver.</summary>
+    /// <summary>
+    /// A cookie is honoured only while its session is open (not signed out, from this browser or another), its security
+    /// stamp is the account's current one and the person is not a leaver.
+    /// </summary>
     public static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
         var stamp = principal?.FindFirstValue(SignInService.StampClaim);
-        if (long.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier), out var personId) && stamp is not null)
+        var sessionId = principal is null ? null : Sessions.Id(principal);
+        if (long.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier), out var personId) && stamp is not null && sessionId is not null)
         {
-            var db = context.HttpContext.RequestServices.GetRequiredService<AppDbContext>();
-            if (await SignInService.CurrentStampAsync(db, personId, context.HttpContext.RequestAborted) == stamp)
+            var services = context.HttpContext.RequestServices;
+            var db = services.GetRequiredService<AppDbContext>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            if (await Sessions.ValidateAsync(db, personId, stamp, sessionId, context.HttpContext, now, context.HttpContext.RequestAborted))
             {
                 return;
             }
