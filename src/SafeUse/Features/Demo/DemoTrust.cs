@@ -188,11 +188,9 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         AddReportingSettings(primary, secondary);
         await db.SaveChangesAsync(ct);
         var staff = await db.People.Where(p => p.JobTitle == "Class Teacher" && !p.IsLeaver).OrderBy(p => p.Id).FirstAsync(ct);
-        await tx.CommitAsync(ct);
-
-        // Each report is its own unit of work (IncidentService opens a transaction per report, and one cannot be
-        // nested in the trust's), so the reports follow the committed trust.
+        // The reports join the trust's transaction: a failure in any of them leaves no trust behind either.
         await AddReportsAsync(primary, secondary, ct);
+        await tx.CommitAsync(ct);
         return new DemoCredentials(await PersonasAsync(admin, staff, ct), Password);
     }
 

@@ -214,7 +214,8 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
             db.Incidents.Add(incident);
             try
             {
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                // A caller's transaction (the demo trust's) is joined; otherwise the report is its own unit of work.
+                await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
                 await db.SaveChangesAsync(ct);
                 var report = new IncidentEntry
                 {
@@ -240,13 +241,28 @@ internal sealed class IncidentService(AppDbContext db, AuditTrail audit, Platfor
                     $"Report {incident.Reference} ({(kind.Restricted ? "restricted record" : setting.Name)}) made{FilesWords(files)} and routed to {recipients.Count} {(recipients.Count == 1 ? "person" : "people")}",
                     schoolId: school.Id);
                 await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                if (tx is not null)
+                {
+                    await tx.CommitAsync(ct);
+                }
+
                 return incident;
             }
             catch (DbUpdateException ex) when (DatabaseProvider.IsUniqueViolation(ex) && attempt < 5)
             {
-                // Two reports at the same school took the same number at once: this one takes the next.
-                db.ChangeTracker.Clear();
+                // Two reports at the same school took the same number at once: this one takes the next. In a caller's
+                // transaction EF rolled back to the savepoint it took before saving, and only this attempt's rows go.
+                if (db.Database.CurrentTransaction is null)
+                {
+                    db.ChangeTracker.Clear();
+                }
+                else
+                {
+                    foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())
+                    {
+                        added.State = EntityState.Detached;
+                    }
+                }
             }
         }
     }
