@@ -20,11 +20,13 @@ var staff = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) :
 var policies = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 var provider = new DatabaseProvider(DatabaseProviderKind.Sqlite, new DatabaseOptions { DataDirectory = dir }.ResolveConnectionString());
 await new MigrationRunner(provider, TimeProvider.System, NullLogger<MigrationRunner>.Instance).MigrateAsync(false, default);
+// The audit chain's key lives in the data folder, where `safeuse serve --data-dir` finds it.
+var auditKey = new AuditKey(AuditKey.DefaultPath(dir));
 AppDbContext Db()
 {
     var b = new DbContextOptionsBuilder<AppDbContext>();
     provider.Configure(b);
-    return new AppDbContext(b.Options, provider);
+    return new AppDbContext(b.Options, provider, auditKey);
 }
 
 var audit = new AuditTrail(TimeProvider.System);
