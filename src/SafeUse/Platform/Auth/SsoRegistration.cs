@@ -62,7 +62,7 @@ internal static partial class SsoRegistration
         {
             // The organizations endpoint's issuer is a template ({tenantid}): each token's issuer must be that template
             // with the token's own tid; which tenants are allowed is the trust's setting, checked by SsoSignIn.
-            o.TokenValidationParameters.IssuerValidator = MicrosoftIssuer;
+            o.TokenValidationParameters.IssuerValidatorUsingConfiguration = MicrosoftIssuer;
         }
         else if (string.IsNullOrWhiteSpace(registration.Authority))
         {
@@ -80,10 +80,10 @@ internal static partial class SsoRegistration
     private static bool IsLoopback(string authority) =>
         Uri.TryCreate(authority, UriKind.Absolute, out var uri) && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip)));
 
-    internal static string MicrosoftIssuer(string issuer, SecurityToken token, TokenValidationParameters parameters)
+    internal static string MicrosoftIssuer(string issuer, SecurityToken token, TokenValidationParameters parameters, BaseConfiguration? configuration)
     {
         var tid = token is JsonWebToken jwt && jwt.TryGetPayloadValue<string>("tid", out var t) ? t : null;
-        var templates = (parameters.ValidIssuers ?? []).Append(parameters.ValidIssuer).OfType<string>();
+        var templates = (parameters.ValidIssuers ?? []).Append(parameters.ValidIssuer).Append(configuration?.Issuer).OfType<string>();
         if (tid is { Length: > 0 } && templates.Any(template => string.Equals(template.Replace("{tenantid}", tid, StringComparison.Ordinal), issuer, StringComparison.Ordinal)))
         {
             return issuer;
@@ -130,7 +130,7 @@ internal static partial class SsoRegistration
 
         // The correlation cookie is gone (used already, or another browser's callback), or the state is missing or forged.
         var message = failure?.Message ?? "";
-        return message.Contains("Correlation failed", StringComparison.Ordinal) || message.Contains("state", StringComparison.OrdinalIgnoreCase)
+        return message.Contains("Correlation failed", StringComparison.Ordinal) || message.Contains("message.State", StringComparison.Ordinal)
             ? SsoRefusal.State
             : SsoRefusal.Token;
     }
