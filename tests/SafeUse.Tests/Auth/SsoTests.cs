@@ -117,6 +117,9 @@ public sealed partial class SsoTests(OidcProviderFixture fixture) : IClassFixtur
         (await b.GetAsync("/")).Heading.ShouldBe("Hello, Tia");
         var security = await b.GetAsync("/account/security");
         security.Document.QuerySelector("#sso-links")!.TextContent.ShouldContain("Microsoft");
+        // The provider's front-channel sign-out is off: another site cannot sign Tia out by pointing at it.
+        (await b.GetAsync("/signout-oidc")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await SignedInAsync(b)).ShouldBeTrue();
 
         var g = Open(app);
         (await SsoAsync(g, "google", new NextLogin("g-ned", w.BirchTeacher.Email!, Hd: Domain))).Page.Heading.ShouldBe("Hello, Ned");
@@ -431,4 +434,41 @@ internal sealed class LocalRedirects : DelegatingHandler
 
         return response;
     }
+}
+
+/// <summary>Entra's multi-tenant issuer, and the authorities SafeUse starts with.</summary>
+public sealed class SsoIssuerTests
+{
+    private const string Template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+
+    private static Microsoft.IdentityModel.JsonWebTokens.JsonWebToken Token(string? tid) =>
+        new(new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Claims = tid is null ? new Dictionary<string, object>() : new Dictionary<string, object> { ["tid"] = tid },
+        }));
+
+    [Fact]
+    public void An_Entra_token_is_accepted_only_from_the_issuer_of_its_own_tenant()
+    {
+        var parameters = new Microsoft.IdentityModel.Tokens.TokenValidationParameters();
+        var configuration = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration { Issuer = Template };
+        const string tid = "11111111-2222-3333-4444-555555555555";
+        SsoRegistration.MicrosoftIssuer($"https://login.microsoftonline.com/{tid}/v2.0", Token(tid), parameters, configuration).ShouldEndWith(tid + "/v2.0");
+        Should.Throw<Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException>(() =>
+            SsoRegistration.MicrosoftIssuer("https://login.microsoftonline.com/99999999-8888-7777-6666-555555555555/v2.0", Token(tid), parameters, configuration));
+        Should.Throw<Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException>(() =>
+            SsoRegistration.MicrosoftIssuer("https://evil.example/" + tid + "/v2.0", Token(tid), parameters, configuration));
+        Should.Throw<Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException>(() =>
+            SsoRegistration.MicrosoftIssuer(Template, Token(null), parameters, configuration));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("https://login.example.org/tenant/v2.0", true)]
+    [InlineData("http://127.0.0.1:5000", true)]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("http://login.example.org", false)]
+    [InlineData("login.example.org", false)]
+    public void An_authority_must_be_https_unless_it_is_on_loopback(string? authority, bool usable) =>
+        (SsoRegistration.Problem(new SsoProviderOptions { ClientId = "x", ClientSecret = "y", Authority = authority }) is null).ShouldBe(usable);
 }

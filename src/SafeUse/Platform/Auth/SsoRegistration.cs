@@ -28,6 +28,12 @@ internal static partial class SsoRegistration
             var registration = options.For(provider);
             if (registration.IsConfigured)
             {
+                // Checked at startup: the handler would otherwise refuse its options on the first request, and every one after.
+                if (Problem(registration) is { } problem)
+                {
+                    throw new Microsoft.Extensions.Options.OptionsValidationException($"{SsoOptions.Section}:{SsoProviders.Label(provider)}:Authority", typeof(SsoProviderOptions), [problem]);
+                }
+
                 auth.AddOpenIdConnect(provider, SsoProviders.Label(provider), o => Configure(o, provider, registration));
             }
         }
@@ -74,8 +80,25 @@ internal static partial class SsoRegistration
         {
             OnTokenValidated = SignInAsync,
             OnRemoteFailure = RemoteFailureAsync,
+            // The provider's front-channel sign-out (a GET to /signout-oidc) is not used: left on, any page could sign
+            // someone out of SafeUse by embedding that address. Signing out of SafeUse is its own page.
+            OnRemoteSignOut = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                context.HandleResponse();
+                return Task.CompletedTask;
+            },
         };
     }
+
+    /// <summary>Why a configured authority cannot be used, or null: it must be an absolute HTTPS address, or HTTP on loopback.</summary>
+    public static string? Problem(SsoProviderOptions registration) =>
+        string.IsNullOrWhiteSpace(registration.Authority) ? null
+        : !Uri.TryCreate(registration.Authority, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            ? $"The single sign-on authority \"{registration.Authority}\" is not an absolute http(s) address."
+        : uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(registration.Authority)
+            ? $"The single sign-on authority \"{registration.Authority}\" must use HTTPS (plain HTTP only on loopback)."
+        : null;
 
     private static bool IsLoopback(string authority) =>
         Uri.TryCreate(authority, UriKind.Absolute, out var uri) && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip)));
