@@ -135,7 +135,16 @@ internal sealed class SsoSignIn(AppDbContext db, TimeProvider time, AuditTrail a
 
         var mfa = token.FindAll("amr").Any(c => c.Value == "mfa") || settings!.Enforces(provider);
         audit.Record(db, actor, "account.sign-in", "person", person.Id, $"Signed in with {label}" + (mfa ? " (second factor given there)" : ""));
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DatabaseProvider.IsUniqueViolation(ex))
+        {
+            // The same first sign-in's answer posted twice at once (a double click on the provider's page): one links.
+            return Refused(SsoRefusal.State);
+        }
+
         return new SsoResult(person, null, mfa ? now : null);
     }
 
