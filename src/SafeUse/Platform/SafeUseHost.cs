@@ -76,7 +76,7 @@ internal static class SafeUseHost
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = EdgeProtection.ValidateSessionAsync;
-        });
+        }).AddSafeUseSso(builder.Configuration);
         builder.Services.AddSafeUseAuthorization();
         var keyFolder = builder.AddKeyRing(builder.Configuration["Database:DataDirectory"] ?? "safeuse-data");
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features")

@@ -146,7 +146,7 @@ internal sealed class Browser(HttpClient client, TestAuthenticator? authenticato
     public async Task<Page> SignInAsync(string email, string password)
     {
         var page = await GetAsync("/account/sign-in");
-        page = await SubmitAsync(page, new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+        page = await SubmitAsync(page, new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password }, "#password-sign-in");
         return await PassSecondFactorAsync(page, email);
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Accounts;
 
@@ -10,7 +12,7 @@ namespace SafeUse.Features.Accounts;
 /// open session alone is not enough) new recovery codes or removing the factor, which is refused when a role needs it.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class SecurityModel(SecondFactorService factors, SignInService signIn, CurrentUser current) : PageModel
+internal sealed class SecurityModel(SecondFactorService factors, SignInService signIn, CurrentUser current, AppDbContext db) : PageModel
 {
     [BindProperty]
     public string? RegenerateCode { get; set; }
@@ -22,6 +24,9 @@ internal sealed class SecurityModel(SecondFactorService factors, SignInService s
     public bool Required { get; private set; }
     public bool HasPassword { get; private set; }
     public int CodesLeft { get; private set; }
+
+    /// <summary>Their Microsoft or Google accounts linked for single sign-on (an administrator removes one).</summary>
+    public List<ExternalLogin> Links { get; private set; } = [];
 
     /// <summary>New recovery codes, shown on this response only.</summary>
     public IReadOnlyList<string>? NewCodes { get; private set; }
@@ -88,5 +93,6 @@ internal sealed class SecurityModel(SecondFactorService factors, SignInService s
         Required = await factors.RequiredForAsync(id, ct);
         HasPassword = await signIn.HasPasswordAsync(id, ct);
         CodesLeft = await factors.RecoveryCodesLeftAsync(id, ct);
+        Links = await db.ExternalLogins.AsNoTracking().Where(l => l.PersonId == id).OrderBy(l => l.Provider).ThenBy(l => l.CreatedAt).ToListAsync(ct);
     }
 }

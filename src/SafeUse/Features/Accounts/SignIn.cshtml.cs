@@ -1,15 +1,22 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
 
 namespace SafeUse.Features.Accounts;
 
 [AllowAnonymous]
-internal sealed class SignInModel(SignInService signIn) : PageModel
+internal sealed class SignInModel(SignInService signIn, AppDbContext db, IOptions<SsoOptions> sso) : PageModel
 {
     /// <summary>One message for a wrong password, an unknown address and a pause, so none of them can be told apart.</summary>
     public const string Refused = "The email address or password is not right, or there have been too many attempts. Check them and try again, or wait 15 minutes.";
+
+    /// <summary>The same for everyone (it never says whether an address exists).</summary>
+    public const string PasswordsOffMessage = "Your trust has turned passwords off. Sign in with your Microsoft or Google work account, or get a sign-in link by email.";
 
     [BindProperty]
     public SignInForm Input { get; set; } = new();
@@ -17,12 +24,22 @@ internal sealed class SignInModel(SignInService signIn) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>The providers configured here and turned on by the trust, in the order their buttons show.</summary>
+    public IReadOnlyList<string> Providers { get; private set; } = [];
+
+    public bool PasswordsOff { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        await LoadAsync(ct);
+        if (PasswordsOff)
+        {
+            ModelState.AddModelError("Input.Email", PasswordsOffMessage);
+            return Page();
+        }
+
         if (string.IsNullOrWhiteSpace(Input.Email))
         {
             ModelState.AddModelError("Input.Email", "Enter your work email address");
@@ -47,6 +64,34 @@ internal sealed class SignInModel(SignInService signIn) : PageModel
 
         await signIn.SignInCookieAsync(HttpContext, result.Person!, SignInMethod.Password, ct);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+
+    /// <summary>Sends the browser to Microsoft or Google; a provider that cannot be reached ends on the problem page, not an error.</summary>
+    public async Task<IActionResult> OnPostSsoAsync(string? provider, CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        if (provider is null || !Providers.Contains(provider))
+        {
+            return Redirect(SsoRegistration.Problem(SsoRefusal.Off, provider ?? ""));
+        }
+
+        try
+        {
+            await HttpContext.ChallengeAsync(provider, new AuthenticationProperties { RedirectUri = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/" });
+            return new EmptyResult();
+        }
+        catch (Exception ex) when (SsoRegistration.IsUnreachable(ex))
+        {
+            return Redirect(SsoRegistration.Problem(SsoRefusal.Unreachable, provider));
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        // One trust per installation: its choices apply to the sign-in page, which does not know who is signing in yet.
+        var settings = await db.SsoSettings.AsNoTracking().ToListAsync(ct);
+        Providers = SsoProviders.All.Where(p => sso.Value.For(p).IsConfigured && settings.Any(s => s.IsOn(p))).ToList();
+        PasswordsOff = Providers.Count > 0 && settings.Any(s => s.PasswordsOff);
     }
 }
 

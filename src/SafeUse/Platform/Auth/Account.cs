@@ -27,8 +27,16 @@ internal sealed class ExternalLogin
     /// <summary>e.g. "microsoft" or "google".</summary>
     public required string Provider { get; set; }
 
+    /// <summary>The provider's stable identifier for the account (the id token's <c>sub</c>): matched on every later sign-in.</summary>
     public required string Subject { get; set; }
+
+    /// <summary>The work email the link was made by, as the provider gave it then (the person's email may change later).</summary>
+    public string? Email { get; set; }
+
+    /// <summary>When the link was made.</summary>
     public DateTime CreatedAt { get; set; }
+
+    public DateTime? LastUsedAt { get; set; }
 }
 
 internal sealed class SignInLink

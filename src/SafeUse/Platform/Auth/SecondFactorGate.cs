@@ -23,7 +23,7 @@ internal static class SecondFactorGate
                     return;
                 }
             }
-            else if (!context.Request.Path.StartsWithSegments(SecondFactorService.EnrolPath)
+            else if (!context.Request.Path.StartsWithSegments(SecondFactorService.EnrolPath) && !SsoGaveFactor(user)
                 && await context.RequestServices.GetRequiredService<SecondFactorService>().MustEnrolAsync(personId, context.RequestAborted))
             {
                 context.Response.Redirect(SecondFactorService.EnrolPath + ReturnTo(context.Request));
@@ -33,6 +33,13 @@ internal static class SecondFactorGate
 
         await next();
     });
+
+    /// <summary>
+    /// A single sign-on whose provider gave the second factor (its id token's amr said mfa, or the trust says the provider
+    /// always asks) has one for this session, so someone who only ever signs in that way need not set up an app too.
+    /// </summary>
+    private static bool SsoGaveFactor(ClaimsPrincipal user) =>
+        user.FindFirstValue(SignInService.MethodClaim) == nameof(SignInMethod.SingleSignOn) && SecondFactorService.FactorAt(user) is not null;
 
     /// <summary>Where to come back to: the page asked for, when it was a plain GET of a local page.</summary>
     private static string ReturnTo(HttpRequest request) =>

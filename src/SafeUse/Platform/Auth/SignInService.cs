@@ -24,6 +24,9 @@ internal enum SignInMethod
 {
     Password,
     EmailLink,
+
+    /// <summary>Microsoft or Google (OpenID Connect).</summary>
+    SingleSignOn,
 }
 
 /// <summary>Passwords, emailed single-use links and throttling. Never says whether an address exists.</summary>
@@ -258,13 +261,14 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
     /// Signs the person in. Someone with a second factor gets a session that is pending it (it reaches only the second
     /// factor's page and signing out) until they give it. <paramref name="continuing"/> is the session this one
     /// replaces (a password change): if it had already passed the second factor, the new one has too, at the same time.
+    /// <paramref name="factorGivenAt"/> says the sign-in itself gave a second factor (single sign-on whose provider did).
     /// </summary>
-    public async Task SignInCookieAsync(HttpContext http, Person person, SignInMethod method, CancellationToken ct, ClaimsPrincipal? continuing = null)
+    public async Task SignInCookieAsync(HttpContext http, Person person, SignInMethod method, CancellationToken ct, ClaimsPrincipal? continuing = null, DateTimeOffset? factorGivenAt = null)
     {
         var account = await db.Accounts.AsNoTracking().Where(a => a.PersonId == person.Id && db.People.Any(p => p.Id == person.Id && !p.IsLeaver))
             .Select(a => new { a.SecurityStamp, a.SecondFactorEnabled }).FirstOrDefaultAsync(ct)
             ?? throw new InvalidOperationException("The person has no account to sign in to.");
-        var carried = continuing is not null && !SecondFactorService.IsPending(continuing) ? SecondFactorService.FactorAt(continuing) : null;
+        var carried = factorGivenAt ?? (continuing is not null && !SecondFactorService.IsPending(continuing) ? SecondFactorService.FactorAt(continuing) : null);
         var pending = account.SecondFactorEnabled && carried is null;
         var now = time.GetUtcNow();
         var session = Sessions.Start(db, person.Id, account.SecurityStamp, method, http, now.UtcDateTime);

@@ -26,6 +26,7 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
+    public DbSet<SsoSetting> SsoSettings => Set<SsoSetting>();
     public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
