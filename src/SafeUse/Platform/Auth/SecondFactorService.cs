@@ -258,7 +258,7 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
         {
             outbox.Enqueue(db, email, "Your SafeUse second factor was reset",
                 $"""
-                {admin.Name} reset your second factor in SafeUse: your authenticator app and recovery codes no longer work, and you have been signed out.
+                {admin.Name} reset your second factor in SafeUse: your authenticator app, passkeys and recovery codes no longer work, and you have been signed out.
 
                 If your role needs a second factor, SafeUse will ask you to set one up the next time you sign in.
 
@@ -362,7 +362,8 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
         return locked;
     }
 
-    private async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(long personId, DateTime now, CancellationToken ct)
+    /// <summary>Ten new recovery codes in place of the person's old ones, added to the unit of work (the caller saves, in its transaction).</summary>
+    internal async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(long personId, DateTime now, CancellationToken ct)
     {
         await db.RecoveryCodes.Where(c => c.PersonId == personId).ExecuteDeleteAsync(ct);
         var codes = new List<string>(RecoveryCodeCount);
