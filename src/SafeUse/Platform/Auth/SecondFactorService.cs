@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using OtpNet;
@@ -76,10 +77,23 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
     public static DateTimeOffset? FactorAt(ClaimsPrincipal user) =>
         DateTimeOffset.TryParse(user.FindFirstValue(FactorAtClaim), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
+    /// <summary>The same session, no longer pending, with the time its second factor was given (for step-up).</summary>
+    public static Task MarkGivenAsync(HttpContext http, DateTimeOffset at)
+    {
+        var claims = http.User.Claims.Where(c => c.Type is not (PendingClaim or FactorAtClaim)).Select(c => new Claim(c.Type, c.Value)).ToList();
+        claims.Add(new Claim(FactorAtClaim, at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        return http.SignInAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme,
+            new ClaimsPrincipal(new ClaimsIdentity(claims, Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)));
+    }
+
     public static string ThrottleKey(long personId) => "factor:" + personId.ToString(CultureInfo.InvariantCulture);
 
     public Task<bool> HasFactorAsync(long personId, CancellationToken ct) =>
         db.Accounts.AnyAsync(a => a.PersonId == personId && a.SecondFactorEnabled, ct);
+
+    /// <summary>Whether the person has a confirmed authenticator app (a person with only passkeys has none).</summary>
+    public Task<bool> HasAppAsync(long personId, CancellationToken ct) =>
+        db.SecondFactors.AnyAsync(f => f.PersonId == personId && f.Kind == SecondFactorKind.Totp && f.ConfirmedAt != null, ct);
 
     /// <summary>Whether the person holds a role that must have a second factor: one of <see cref="RequiredRoles"/> or one their trust added.</summary>
     public async Task<bool> RequiredForAsync(long personId, CancellationToken ct)
