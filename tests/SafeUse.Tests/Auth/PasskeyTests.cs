@@ -74,6 +74,22 @@ public sealed class PasskeyTests
         return await ctx.AuditEvents.Where(e => e.EntityId == id).OrderBy(e => e.Seq).Select(e => e.Action).ToListAsync();
     }
 
+    [Theory]
+    [InlineData("https://safeuse.example.sch.uk", "safeuse.example.sch.uk", "https://safeuse.example.sch.uk")]
+    [InlineData("https://SafeUse.Example.sch.uk:8443/", "safeuse.example.sch.uk", "https://safeuse.example.sch.uk:8443")]
+    [InlineData("http://localhost:5000", "localhost", "http://localhost:5000")]
+    [InlineData("http://127.0.0.1:5080", null, null)]
+    [InlineData("https://[::1]", null, null)]
+    [InlineData("http://safeuse.example.sch.uk", null, null)]
+    [InlineData("", null, null)]
+    public void The_relying_party_is_the_public_address_host_and_passkeys_are_off_where_browsers_refuse_them(string publicUrl, string? id, string? origin)
+    {
+        var party = RelyingParty.From(publicUrl);
+        party?.Id.ShouldBe(id);
+        party?.Origin.ShouldBe(origin);
+        (party is null).ShouldBe(id is null);
+    }
+
     [Theory, BothDatabases]
     internal async Task A_DSL_made_to_enrol_chooses_a_passkey_keeps_recovery_codes_and_then_signs_in_with_it_alone(DatabaseProviderKind kind)
     {
@@ -382,6 +398,7 @@ public sealed class PasskeyTests
 
         var admin = app.Browse();
         await admin.SignInAsync(w.Admin.Email!, Seed.Password);
+        (await admin.GetAsync($"/people/{w.Dsl.Id}")).Document.QuerySelector("#second-factor")!.TextContent.ShouldBe("Passkey");
         var confirm = await admin.GetAsync($"/people/{w.Dsl.Id}/second-factor/reset");
         (await admin.SubmitAsync(confirm, new Dictionary<string, string>())).Text.ShouldContain("is reset");
 

@@ -95,6 +95,18 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
     public Task<bool> HasAppAsync(long personId, CancellationToken ct) =>
         db.SecondFactors.AnyAsync(f => f.PersonId == personId && f.Kind == SecondFactorKind.Totp && f.ConfirmedAt != null, ct);
 
+    /// <summary>The kinds of confirmed factor the person has, in words: "Authenticator app", "Passkey" or "Authenticator app and passkey".</summary>
+    public async Task<string> KindsAsync(long personId, CancellationToken ct)
+    {
+        var kinds = await db.SecondFactors.AsNoTracking().Where(f => f.PersonId == personId && f.ConfirmedAt != null).Select(f => f.Kind).Distinct().ToListAsync(ct);
+        return (kinds.Contains(SecondFactorKind.Totp), kinds.Contains(SecondFactorKind.Passkey)) switch
+        {
+            (true, true) => "Authenticator app and passkey",
+            (false, true) => "Passkey",
+            _ => "Authenticator app",
+        };
+    }
+
     /// <summary>Whether the person holds a role that must have a second factor: one of <see cref="RequiredRoles"/> or one their trust added.</summary>
     public async Task<bool> RequiredForAsync(long personId, CancellationToken ct)
     {
