@@ -91,6 +91,25 @@ public sealed class PasskeyTests
     }
 
     [Theory, BothDatabases]
+    internal async Task Without_a_public_address_browsers_accept_passkeys_are_not_offered_and_their_endpoints_answer_404(DatabaseProviderKind kind)
+    {
+        using var db = await TestDatabase.Create(kind).MigrateAsync();
+        var w = await IncidentWorld.CreateAsync(db);
+        // No SafeUse:PublicUrl: it follows the listening address, http://127.0.0.1:5080, and no browser takes an IP address as relying party.
+        await using var app = new AppFactory(db, settings: new Dictionary<string, string?> { ["SafeUse:RunScheduler"] = "false" });
+        var b = app.Browse();
+        var signIn = await b.GetAsync(SignIn);
+        signIn.Document.QuerySelector("#passkey-form").ShouldBeNull();
+        var token = signIn.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        (await b.Client.PostAsync(SignIn + "?handler=PasskeyOptions", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token })))
+            .StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var enrol = await PasswordOnlyAsync(b, w.Dsl.Email!);
+        enrol.Heading.ShouldBe("Set up your authenticator app");
+        enrol.Document.QuerySelector("#passkey-form").ShouldBeNull();
+    }
+
+    [Theory, BothDatabases]
     internal async Task A_DSL_made_to_enrol_chooses_a_passkey_keeps_recovery_codes_and_then_signs_in_with_it_alone(DatabaseProviderKind kind)
     {
         using var db = await TestDatabase.Create(kind).MigrateAsync();
