@@ -29,11 +29,15 @@ public sealed class ServerFixture : IAsyncDisposable
     {
     }
 
-    internal ServerFixture(DatabaseProviderKind kind, bool demo = false)
+    /// <param name="host">
+    /// Where the server is reached: 127.0.0.1 normally; "localhost" for passkeys, since WebAuthn takes no IP address as a
+    /// relying party id (and http://localhost is a secure context, so the browser offers it without TLS).
+    /// </param>
+    internal ServerFixture(DatabaseProviderKind kind, bool demo = false, string host = "127.0.0.1")
     {
         Kind = kind;
         var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
+        BaseUrl = $"http://{host}:{port}";
         dataDirectory = Path.Combine(Path.GetTempPath(), "safeuse-browser", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(dataDirectory);
         var dll = Path.Combine(AppContext.BaseDirectory, "safeuse.dll");

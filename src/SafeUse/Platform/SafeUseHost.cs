@@ -26,6 +26,7 @@ internal static class SafeUseHost
         // TOTP secrets are sealed with Data Protection; the web host gives it its key ring (KeyRing.AddKeyRing).
         services.AddDataProtection();
         services.AddScoped<SecondFactorService>();
+        services.AddScoped<PasskeyService>();
         services.AddSetup();
         services.AddPeople();
         services.AddDemo();

@@ -20,8 +20,16 @@ public sealed class DemoTrustTests
     internal const string AdminEmail = "alex.morgan@" + DemoTrust.Domain;
 
     /// <summary>The app as `serve --demo` starts it: migrated, with the demo trust filled before the first request.</summary>
-    internal static AppFactory DemoApp(TestDatabase db) =>
-        new(db, settings: new Dictionary<string, string?> { ["Demo"] = "true", ["SafeUse:RunScheduler"] = "false" });
+    internal static AppFactory DemoApp(TestDatabase db, string? publicUrl = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Demo"] = "true", ["SafeUse:RunScheduler"] = "false" };
+        if (publicUrl is not null)
+        {
+            settings["SafeUse:PublicUrl"] = publicUrl;
+        }
+
+        return new(db, settings: settings);
+    }
 
     [Theory, BothDatabases]
     internal async Task The_demo_trust_fills_and_its_policy_pages_and_the_sign_off_clock_work(DatabaseProviderKind kind)

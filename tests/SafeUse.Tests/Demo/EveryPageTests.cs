@@ -29,7 +29,8 @@ public sealed partial class EveryPageTests
     internal async Task The_administrator_and_a_member_of_staff_open_every_page_without_an_error(DatabaseProviderKind kind)
     {
         using var db = TestDatabase.Create(kind);
-        await using var app = DemoTrustTests.DemoApp(db);
+        // At the address the in-process client uses, so passkeys are offered and their parts of each page are drawn too.
+        await using var app = DemoTrustTests.DemoApp(db, publicUrl: "http://localhost");
         _ = app.Server;
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)

@@ -99,12 +99,14 @@ public sealed class ColumnTypeTests
                 _ when stored == typeof(bool) => "boolean",
                 _ when stored == typeof(DateTime) => "timestamp with time zone",
                 _ when stored == typeof(DateOnly) => "date",
+                _ when stored == typeof(byte[]) => "bytea",
                 _ => $"unexpected CLR type {stored.Name}",
             }
             : stored switch
             {
                 _ when stored == typeof(long) || stored == typeof(int) || stored == typeof(bool) => "INTEGER",
                 _ when stored == typeof(string) || stored == typeof(DateTime) || stored == typeof(DateOnly) => "TEXT",
+                _ when stored == typeof(byte[]) => "BLOB",
                 _ => $"unexpected CLR type {stored.Name}",
             };
     }

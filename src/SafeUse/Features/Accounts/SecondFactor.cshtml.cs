@@ -13,7 +13,7 @@ namespace SafeUse.Features.Accounts;
 /// again before a restricted record when the last one is older than <see cref="SecondFactorService.StepUpAge"/>.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class SecondFactorModel(SecondFactorService factors, CurrentUser current, TimeProvider time, IConfiguration configuration) : PageModel
+internal sealed class SecondFactorModel(SecondFactorService factors, PasskeyService passkeys, CurrentUser current, TimeProvider time, IConfiguration configuration) : PageModel
 {
     public const string Refused = "That code is not right, or it has been used already. Check your authenticator app and try again.";
     public const string Paused = "There have been too many wrong codes. Wait 15 minutes, then try again.";
@@ -26,6 +26,16 @@ internal sealed class SecondFactorModel(SecondFactorService factors, CurrentUser
 
     [BindProperty(SupportsGet = true)]
     public bool StepUp { get; set; }
+
+    /// <summary>The browser's answer to the passkey request, as JSON (filled in by /js/passkey.js).</summary>
+    [BindProperty]
+    public string? Credential { get; set; }
+
+    /// <summary>The person has a passkey and passkeys work at this address: offer it beside the code.</summary>
+    public bool OfferPasskey { get; private set; }
+
+    /// <summary>The person has an authenticator app (otherwise the code box asks only for a recovery code).</summary>
+    public bool HasApp { get; private set; } = true;
 
     /// <summary>In the demo only, for a demo account: the code its authenticator would show now.</summary>
     public string? DemoCode { get; private set; }
@@ -40,7 +50,7 @@ internal sealed class SecondFactorModel(SecondFactorService factors, CurrentUser
             return Redirect(SecondFactorService.EnrolPath);
         }
 
-        await LoadDemoCodeAsync(ct);
+        await LoadAsync(ct);
         return Page();
     }
 
@@ -51,15 +61,45 @@ internal sealed class SecondFactorModel(SecondFactorService factors, CurrentUser
         if (check != FactorCheck.Accepted)
         {
             ModelState.AddModelError(nameof(Code), check == FactorCheck.Locked ? Paused : string.IsNullOrWhiteSpace(Code) ? "Enter the code from your authenticator app, or a recovery code" : Refused);
-            await LoadDemoCodeAsync(ct);
+            await LoadAsync(ct);
             return Page();
         }
 
         // The same session, no longer pending, with the time the factor was given (for step-up).
-        var claims = User.Claims.Where(c => c.Type is not (SecondFactorService.PendingClaim or SecondFactorService.FactorAtClaim)).Select(c => new Claim(c.Type, c.Value)).ToList();
-        claims.Add(new Claim(SecondFactorService.FactorAtClaim, time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+        await SecondFactorService.MarkGivenAsync(HttpContext, time.GetUtcNow());
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+
+    /// <summary>The options for using one of the person's passkeys (JSON for /js/passkey.js).</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken ct)
+    {
+        var id = current.PersonId!.Value;
+        return passkeys.Available && (await passkeys.ListAsync(id, ct)).Count > 0
+            ? Content(await passkeys.StartAssertionAsync(HttpContext, PasskeyService.Verify, id, ct), "application/json")
+            : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        if (await passkeys.FinishAssertionAsync(HttpContext, PasskeyService.Verify, current.PersonId!.Value, Credential, ct) is null)
+        {
+            ModelState.AddModelError("", PasskeyRefused);
+            await LoadAsync(ct);
+            return Page();
+        }
+
+        await SecondFactorService.MarkGivenAsync(HttpContext, time.GetUtcNow());
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+
+    public const string PasskeyRefused = "Your passkey was not accepted. Try again and unlock it with your PIN, fingerprint or face when asked, or enter a code.";
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var id = current.PersonId!.Value;
+        OfferPasskey = passkeys.Available && (await passkeys.ListAsync(id, ct)).Count > 0;
+        HasApp = await factors.HasAppAsync(id, ct);
+        await LoadDemoCodeAsync(ct);
     }
 
     private async Task LoadDemoCodeAsync(CancellationToken ct)

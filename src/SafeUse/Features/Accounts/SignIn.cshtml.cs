@@ -10,7 +10,7 @@ using SafeUse.Platform.Data;
 namespace SafeUse.Features.Accounts;
 
 [AllowAnonymous]
-internal sealed class SignInModel(SignInService signIn, AppDbContext db, IOptions<SsoOptions> sso) : PageModel
+internal sealed class SignInModel(SignInService signIn, AppDbContext db, IOptions<SsoOptions> sso, PasskeyService passkeys) : PageModel
 {
     /// <summary>One message for a wrong password, an unknown address and a pause, so none of them can be told apart.</summary>
     public const string Refused = "The email address or password is not right, or there have been too many attempts. Check them and try again, or wait 15 minutes.";
@@ -21,6 +21,9 @@ internal sealed class SignInModel(SignInService signIn, AppDbContext db, IOption
     [BindProperty]
     public SignInForm Input { get; set; } = new();
 
+    /// <summary>One message for any passkey that does not sign in (unknown, a leaver's, not verified), so none can be told apart.</summary>
+    public const string PasskeyRefused = "That passkey did not sign you in. Try again and unlock it with your PIN, fingerprint or face when asked, or sign in with your email address.";
+
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
@@ -29,7 +32,32 @@ internal sealed class SignInModel(SignInService signIn, AppDbContext db, IOption
 
     public bool PasswordsOff { get; private set; }
 
+    /// <summary>The browser's answer to the passkey request, as JSON (filled in by /js/passkey.js).</summary>
+    [BindProperty]
+    public string? Credential { get; set; }
+
+    public bool PasskeysAvailable => passkeys.Available;
+
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    /// <summary>Options for a passkey sign-in with no name given: the authenticator offers the passkeys it holds for SafeUse.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken ct) =>
+        passkeys.Available ? Content(await passkeys.StartAssertionAsync(HttpContext, PasskeyService.SignIn, null, ct), "application/json") : NotFound();
+
+    /// <summary>A passkey with user verification signs in and gives the second factor at once (the session is not pending).</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        var person = await passkeys.FinishAssertionAsync(HttpContext, PasskeyService.SignIn, null, Credential, ct);
+        if (person is null)
+        {
+            ModelState.AddModelError("", PasskeyRefused);
+            await LoadAsync(ct);
+            return Page();
+        }
+
+        await signIn.SignInCookieAsync(HttpContext, person, SignInMethod.Passkey, ct);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

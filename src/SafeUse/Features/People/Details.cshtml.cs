@@ -33,6 +33,9 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, TimePro
     /// <summary>Whether they have a second factor; an administrator who may change them (not themself) may reset it.</summary>
     public bool HasSecondFactor { get; private set; }
 
+    /// <summary>What kinds of factor the person has ("Authenticator app", "Passkey", or both), for the administrator deciding on a reset.</summary>
+    public string SecondFactorKinds { get; private set; } = "None";
+
     public long? CurrentPersonId => current.PersonId;
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
@@ -53,6 +56,7 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, TimePro
 
         CanChange = PersonAccess.Level(await PersonAccess.AuthorityAsync(current, ct), person) == PersonAccessLevel.Change;
         HasSecondFactor = await factors.HasFactorAsync(person.Id, ct);
+        SecondFactorKinds = HasSecondFactor ? await factors.KindsAsync(person.Id, ct) : "None";
         var receiptScope = await current.ScopeAsync(PolicyAccess.WholeSchoolReaderRoles, ct);
         CanOpenReceipt = person.Id == current.PersonId || person.LineManagerId == current.PersonId
             || receiptScope.AllSchools || person.Schools.Any(s => receiptScope.Includes(s.SchoolId));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using OtpNet;
@@ -76,10 +77,35 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
     public static DateTimeOffset? FactorAt(ClaimsPrincipal user) =>
         DateTimeOffset.TryParse(user.FindFirstValue(FactorAtClaim), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
+    /// <summary>The same session, no longer pending, with the time its second factor was given (for step-up).</summary>
+    public static Task MarkGivenAsync(HttpContext http, DateTimeOffset at)
+    {
+        var claims = http.User.Claims.Where(c => c.Type is not (PendingClaim or FactorAtClaim)).Select(c => new Claim(c.Type, c.Value)).ToList();
+        claims.Add(new Claim(FactorAtClaim, at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        return http.SignInAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme,
+            new ClaimsPrincipal(new ClaimsIdentity(claims, Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)));
+    }
+
     public static string ThrottleKey(long personId) => "factor:" + personId.ToString(CultureInfo.InvariantCulture);
 
     public Task<bool> HasFactorAsync(long personId, CancellationToken ct) =>
         db.Accounts.AnyAsync(a => a.PersonId == personId && a.SecondFactorEnabled, ct);
+
+    /// <summary>Whether the person has a confirmed authenticator app (a person with only passkeys has none).</summary>
+    public Task<bool> HasAppAsync(long personId, CancellationToken ct) =>
+        db.SecondFactors.AnyAsync(f => f.PersonId == personId && f.Kind == SecondFactorKind.Totp && f.ConfirmedAt != null, ct);
+
+    /// <summary>The kinds of confirmed factor the person has, in words: "Authenticator app", "Passkey" or "Authenticator app and passkey".</summary>
+    public async Task<string> KindsAsync(long personId, CancellationToken ct)
+    {
+        var kinds = await db.SecondFactors.AsNoTracking().Where(f => f.PersonId == personId && f.ConfirmedAt != null).Select(f => f.Kind).Distinct().ToListAsync(ct);
+        return (kinds.Contains(SecondFactorKind.Totp), kinds.Contains(SecondFactorKind.Passkey)) switch
+        {
+            (true, true) => "Authenticator app and passkey",
+            (false, true) => "Passkey",
+            _ => "Authenticator app",
+        };
+    }
 
     /// <summary>Whether the person holds a role that must have a second factor: one of <see cref="RequiredRoles"/> or one their trust added.</summary>
     public async Task<bool> RequiredForAsync(long personId, CancellationToken ct)
@@ -258,7 +284,7 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
         {
             outbox.Enqueue(db, email, "Your SafeUse second factor was reset",
                 $"""
-                {admin.Name} reset your second factor in SafeUse: your authenticator app and recovery codes no longer work, and you have been signed out.
+                {admin.Name} reset your second factor in SafeUse: your authenticator app, passkeys and recovery codes no longer work, and you have been signed out.
 
                 If your role needs a second factor, SafeUse will ask you to set one up the next time you sign in.
 
@@ -362,7 +388,8 @@ internal sealed partial class SecondFactorService(AppDbContext db, TimeProvider 
         return locked;
     }
 
-    private async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(long personId, DateTime now, CancellationToken ct)
+    /// <summary>Ten new recovery codes in place of the person's old ones, added to the unit of work (the caller saves, in its transaction).</summary>
+    internal async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(long personId, DateTime now, CancellationToken ct)
     {
         await db.RecoveryCodes.Where(c => c.PersonId == personId).ExecuteDeleteAsync(ct);
         var codes = new List<string>(RecoveryCodeCount);

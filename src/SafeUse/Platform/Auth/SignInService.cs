@@ -27,6 +27,9 @@ internal enum SignInMethod
 
     /// <summary>Microsoft or Google (OpenID Connect).</summary>
     SingleSignOn,
+
+    /// <summary>A passkey with user verification: it gives the second factor too, so the session is not pending.</summary>
+    Passkey,
 }
 
 /// <summary>Passwords, emailed single-use links and throttling. Never says whether an address exists.</summary>
@@ -268,7 +271,8 @@ internal sealed class SignInService(AppDbContext db, TimeProvider time, AuditTra
         var account = await db.Accounts.AsNoTracking().Where(a => a.PersonId == person.Id && db.People.Any(p => p.Id == person.Id && !p.IsLeaver))
             .Select(a => new { a.SecurityStamp, a.SecondFactorEnabled }).FirstOrDefaultAsync(ct)
             ?? throw new InvalidOperationException("The person has no account to sign in to.");
-        var carried = factorGivenAt ?? (continuing is not null && !SecondFactorService.IsPending(continuing) ? SecondFactorService.FactorAt(continuing) : null);
+        var carried = method == SignInMethod.Passkey ? time.GetUtcNow()
+            : factorGivenAt ?? (continuing is not null && !SecondFactorService.IsPending(continuing) ? SecondFactorService.FactorAt(continuing) : null);
         var pending = account.SecondFactorEnabled && carried is null;
         var now = time.GetUtcNow();
         var session = Sessions.Start(db, person.Id, account.SecurityStamp, method, http, now.UtcDateTime);

@@ -33,6 +33,7 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<SecondFactor> SecondFactors => Set<SecondFactor>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<SecondFactorRole> SecondFactorRoles => Set<SecondFactorRole>();
+    public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxEmail> Outbox => Set<OutboxEmail>();
     public DbSet<StaffImport> StaffImports => Set<StaffImport>();
