@@ -15,7 +15,7 @@ public sealed class PasskeyJourneyTests
     private const string Admin = "alex.morgan@demo.safeuse.test";
 
     /// <summary>The demo's safeguarding lead of the secondary school (not also its Head), by email and id.</summary>
-    private static async Task<(long Id, string Email)> DslAsync(ServerFixture server)
+    internal static async Task<(long Id, string Email)> DslAsync(ServerFixture server)
     {
         await using var connection = await server.OpenDatabaseAsync();
         await using var command = connection.CreateCommand();
@@ -30,7 +30,7 @@ public sealed class PasskeyJourneyTests
         return (reader.GetInt64(0), reader.GetString(1));
     }
 
-    private static async Task PasswordSignInAsync(IPage page, ServerFixture server, string email)
+    internal static async Task PasswordSignInAsync(IPage page, ServerFixture server, string email)
     {
         await page.GotoAsync(server.BaseUrl + "/account/sign-in");
         await page.GetByLabel("Work email address").FillAsync(email);

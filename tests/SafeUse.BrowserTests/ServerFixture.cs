@@ -33,10 +33,12 @@ public sealed class ServerFixture : IAsyncDisposable
     /// Where the server is reached: 127.0.0.1 normally; "localhost" for passkeys, since WebAuthn takes no IP address as a
     /// relying party id (and http://localhost is a secure context, so the browser offers it without TLS).
     /// </param>
-    internal ServerFixture(DatabaseProviderKind kind, bool demo = false, string host = "127.0.0.1")
+    /// <param name="port">The port to serve on (a free one when not given), for a test that must know it first.</param>
+    /// <param name="environment">More settings for the server, as SAFEUSE_ environment variables.</param>
+    internal ServerFixture(DatabaseProviderKind kind, bool demo = false, string host = "127.0.0.1", int? port = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         Kind = kind;
-        var port = FreePort();
+        port ??= FreePort();
         BaseUrl = $"http://{host}:{port}";
         dataDirectory = Path.Combine(Path.GetTempPath(), "safeuse-browser", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(dataDirectory);
@@ -47,6 +49,11 @@ public sealed class ServerFixture : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         if (kind == DatabaseProviderKind.Postgres)
         {
             postgresAdmin = ServerDatabasesAttribute.PostgresConnectionString
@@ -196,7 +203,7 @@ public sealed class ServerFixture : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -40,7 +40,8 @@ internal sealed class TestOidcProvider : IAsyncDisposable
     public static string? Unavailable => Modules.Value is null
         ? "node_modules/oidc-provider is missing: run `npm ci` at the repository root to run the single sign-on tests." : null;
 
-    public static async Task<TestOidcProvider> StartAsync()
+    /// <summary>Starts the provider, redirecting back to <paramref name="appBase"/> (default <see cref="AppBase"/>).</summary>
+    public static async Task<TestOidcProvider> StartAsync(Uri? appBase = null)
     {
         if (Unavailable is { } why)
         {
@@ -64,7 +65,7 @@ internal sealed class TestOidcProvider : IAsyncDisposable
         foreach (var provider in new[] { "microsoft", "google" })
         {
             start.ArgumentList.Add("--redirect");
-            start.ArgumentList.Add(new Uri(AppBase, "/signin-" + provider).ToString());
+            start.ArgumentList.Add(new Uri(appBase ?? AppBase, "/signin-" + provider).ToString());
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
@@ -169,20 +170,5 @@ internal sealed class TestOidcProvider : IAsyncDisposable
         }
 
         return null;
-    }
-}
-
-/// <summary>
-/// A theory that needs the test OpenID provider: skipped with the reason when node_modules is missing, and run (so it
-/// fails) under SAFEUSE_REQUIRE_ALL=1.
-/// </summary>
-public sealed class OidcTheoryAttribute : TheoryAttribute
-{
-    public OidcTheoryAttribute()
-    {
-        if (!TestEnvironment.RequireAll && TestOidcProvider.Unavailable is { } why)
-        {
-            Skip = why;
-        }
     }
 }
