@@ -49,7 +49,7 @@ internal sealed record StaffImportResult(int Created, int Updated, int Unchanged
 
 internal static class PeopleRegistration
 {
-    public static IServiceCollection AddPeople(this IServiceCollection services) => services.AddScoped<StaffImporter>();
+    public static IServiceCollection AddPeople(this IServiceCollection services) => services.AddScoped<StaffImporter>().AddScoped<PeopleDirectory>();
 }
 
 /// <summary>
