@@ -83,6 +83,33 @@ internal static class NetworkNames
         string.IsNullOrWhiteSpace(text) ? [] : text.Split([';', ',', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }
 
+internal static class NetworkNameSync
+{
+    /// <summary>
+    /// Makes the person's names exactly <paramref name="wanted"/> (the first primary one is their user name), keeping
+    /// rows whose name is unchanged so an unchanged save writes nothing.
+    /// </summary>
+    public static void Replace(Person p, long trustId, IReadOnlyList<(string Name, bool Primary)> wanted)
+    {
+        var keys = wanted.Select(w => NetworkNames.Normalize(w.Name)!).ToList();
+        p.NetworkNames.RemoveAll(n => !keys.Contains(n.NameNormalized));
+        foreach (var (name, primary) in wanted)
+        {
+            var key = NetworkNames.Normalize(name)!;
+            var row = p.NetworkNames.FirstOrDefault(n => n.NameNormalized == key);
+            if (row is null)
+            {
+                p.NetworkNames.Add(new PersonNetworkName { TrustId = trustId, Name = name.Trim(), NameNormalized = key, IsPrimary = primary });
+            }
+            else
+            {
+                row.Name = name.Trim();
+                row.IsPrimary = primary;
+            }
+        }
+    }
+}
+
 /// <summary>Who a network user name belongs to: a member of staff or a pupil (never both: imports and forms refuse a clash).</summary>
 internal sealed record NetworkNameOwner(long? PersonId, long? PupilId, long? SchoolId)
 {
