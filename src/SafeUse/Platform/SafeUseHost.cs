@@ -28,6 +28,7 @@ internal static class SafeUseHost
         services.AddScoped<SecondFactorService>();
         services.AddSetup();
         services.AddPeople();
+        Features.Pupils.PupilAccess.AddPupils(services);
         services.AddDemo();
         services.AddPolicies();
         services.AddSignOff();
