@@ -203,8 +203,7 @@ internal static partial class PupilCsv
         {
             if (!byField.ContainsKey(required))
             {
-                var (_, label, names) = Columns.First(c => c.Field == required);
-                problems.Add(new(records[0].Line, null, $"No column is headed \"{label}\" (or another name for it, such as {string.Join(", ", names.Skip(1).Take(2).DefaultIfEmpty(names[0]))})"));
+                problems.Add(new(records[0].Line, null, $"No column is headed \"{Columns.First(c => c.Field == required).Label}\": the file needs one"));
             }
         }
 
