@@ -245,6 +245,35 @@ public sealed class PupilImportTests
         (await check.AuditEvents.CountAsync(e => e.Action == "pupils.imported")).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task The_cli_checks_without_apply_exits_2_on_a_bad_file_and_imports_with_apply()
+    {
+        // The command line's --data-dir is the embedded SQLite database.
+        using var db = TestDatabase.Sqlite();
+        await db.MigrateAsync();
+        await using (var ctx = db.Context())
+        {
+            await Seed.TrustAsync(ctx);
+        }
+
+        var file = Path.Combine(db.DataDirectory, "pupils.csv");
+        var good = "UPN,Legal Surname,Legal Forename,Year Group\nU820200101001,Smith,Jo,3\nH820200101002,Jones,Al,R\n";
+        await File.WriteAllTextAsync(file, good);
+        (await SafeUse.Platform.Cli.SafeUseCli.RunAsync(["pupils", "import", file, "--school", "100001", "--data-dir", db.DataDirectory])).ShouldBe(0);
+        await using (var ctx = db.Context())
+        {
+            (await ctx.Pupils.CountAsync()).ShouldBe(0);
+        }
+
+        await File.WriteAllTextAsync(file, good + "X820200101004,Brown,Cy,3\n");
+        (await SafeUse.Platform.Cli.SafeUseCli.RunAsync(["pupils", "import", file, "--school", "Alder School", "--apply", "--data-dir", db.DataDirectory])).ShouldBe(2);
+        (await SafeUse.Platform.Cli.SafeUseCli.RunAsync(["pupils", "import", file, "--school", "No Such School", "--apply", "--data-dir", db.DataDirectory])).ShouldBe(2);
+        await File.WriteAllTextAsync(file, good);
+        (await SafeUse.Platform.Cli.SafeUseCli.RunAsync(["pupils", "import", file, "--school", "Alder School", "--apply", "--data-dir", db.DataDirectory])).ShouldBe(0);
+        await using var check = db.Context();
+        (await check.Pupils.CountAsync()).ShouldBe(2);
+    }
+
     private static async Task<Browser.Page> UploadAsync(Browser browser, long schoolId, string csv)
     {
         var form = await browser.GetAsync("/pupils/import");
