@@ -29,6 +29,7 @@ internal static class SafeUseHost
         services.AddScoped<PasskeyService>();
         services.AddSetup();
         services.AddPeople();
+        Features.Pupils.PupilAccess.AddPupils(services);
         services.AddDemo();
         services.AddPolicies();
         services.AddSignOff();

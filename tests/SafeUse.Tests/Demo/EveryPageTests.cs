@@ -78,7 +78,12 @@ public sealed partial class EveryPageTests
             };
             ctx.IncidentAttachments.Add(file);
             await ctx.SaveChangesAsync();
-            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id, file.Id);
+            // A pupil of the administrator's schools (a trust administrator reads them all), and a pupil upload to preview.
+            var pupil = await ctx.Pupils.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            var pupilImport = new SafeUse.Features.Pupils.PupilImport { SchoolId = school.Id, FileName = "pupils.csv", Content = "UPN,Legal Surname,Legal Forename,Year Group\nU820200101001,Demo,Pupil,3\n", CreatedByPersonId = admin.Id, CreatedAt = DateTime.UtcNow };
+            ctx.PupilImports.Add(pupilImport);
+            await ctx.SaveChangesAsync();
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id, file.Id, pupil, pupilImport.Id);
         }
 
         var failures = new List<string>();
@@ -92,7 +97,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId, long FileId);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId, long FileId, long PupilId, long PupilImportId);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -135,6 +140,8 @@ public sealed partial class EveryPageTests
             {
                 ("id", _) when route.StartsWith("/policies/", StringComparison.Ordinal) => [values.PolicyId],
                 ("id", _) when route.StartsWith("/people/import/", StringComparison.Ordinal) => [values.ImportId],
+                ("id", _) when route.StartsWith("/pupils/import/", StringComparison.Ordinal) => [values.PupilImportId],
+                ("id", _) when route.StartsWith("/pupils/", StringComparison.Ordinal) => [values.PupilId],
                 ("id", _) when route.StartsWith("/people/", StringComparison.Ordinal) => [values.Signer],
                 ("id", _) when route.StartsWith("/settings/bank-holidays/", StringComparison.Ordinal) => [values.BankHolidayId],
                 ("id", _) when route.StartsWith("/incidents/", StringComparison.Ordinal) => [values.IncidentId],

@@ -91,7 +91,7 @@ public sealed class LayoutTests
         toggle.GetAttribute("aria-controls").ShouldBe("navigation");
         toggle.HasAttribute("hidden").ShouldBeTrue();
         nav.QuerySelector("#navigation")!.HasAttribute("hidden").ShouldBeFalse();
-        nav.QuerySelectorAll("a").Select(a => a.TextContent).ShouldBe(["Home", "My policies", "Report a concern", "Policies", "People", "Incidents", "Audit trail"]);
+        nav.QuerySelectorAll("a").Select(a => a.TextContent).ShouldBe(["Home", "My policies", "Report a concern", "Policies", "People", "Pupils", "Incidents", "Audit trail"]);
         Marked(home.Document).ShouldBe([("Home", "page")]);
 
         Marked((await head.GetAsync("/policies")).Document).ShouldBe([("Policies", "page")]);
@@ -99,6 +99,7 @@ public sealed class LayoutTests
         Marked((await head.GetAsync($"/policies/{policyId}/register")).Document).ShouldBe([("Policies", "true")]);
         Marked((await head.GetAsync("/my/policies")).Document).ShouldBe([("My policies", "page")]);
         Marked((await head.GetAsync($"/people/{world.Ann.Id}")).Document).ShouldBe([("People", "true")]);
+        Marked((await head.GetAsync("/pupils")).Document).ShouldBe([("Pupils", "page")]);
         Marked((await head.GetAsync("/audit")).Document).ShouldBe([("Audit trail", "page")]);
         Marked((await head.GetAsync("/about/privacy")).Document).ShouldBeEmpty();
     }

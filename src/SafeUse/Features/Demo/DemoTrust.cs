@@ -103,6 +103,8 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
                 UpdatedAt = now,
             };
             p.EmailNormalized = Person.Normalize(p.Email);
+            var networkName = $"{g}.{f}".ToLowerInvariant();
+            p.NetworkNames.Add(new PersonNetworkName { TrustId = trust.Id, Name = networkName, NameNormalized = networkName, IsPrimary = true });
             if (school is not null)
             {
                 p.Schools.Add(new PersonSchool { SchoolId = school.Id });
@@ -190,8 +192,62 @@ internal sealed class DemoTrust(AppDbContext db, AuditTrail audit, TimeProvider 
         var staff = await db.People.Where(p => p.JobTitle == "Class Teacher" && !p.IsLeaver).OrderBy(p => p.Id).FirstAsync(ct);
         // The reports join the trust's transaction: a failure in any of them leaves no trust behind either.
         await AddReportsAsync(primary, secondary, ct);
+        AddPupils(trust, primary, secondary, today, now);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new DemoCredentials(await PersonasAsync(admin, staff, ct), Password);
+    }
+
+    /// <summary>
+    /// Pupils of both schools with made-up names, valid UPNs (a made-up LA and establishment number) and one or two
+    /// parent or carer contacts each, a few of them leavers. Their own seed leaves the staff and reports as they were.
+    /// </summary>
+    private void AddPupils(Trust trust, School primary, School secondary, DateOnly today, DateTime now)
+    {
+        var random = new Random(20260902);
+        var serial = 0;
+        foreach (var (school, establishment, years) in new[] { (primary, "2001", Enumerable.Range(Pupils.YearGroups.Reception, 7)), (secondary, "4001", Enumerable.Range(7, 7)) })
+        {
+            foreach (var year in years)
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    serial++;
+                    var given = GivenNames[random.Next(GivenNames.Length)];
+                    var family = FamilyNames[random.Next(FamilyNames.Length)];
+                    // The school year (September to August) a pupil of this year group was born in.
+                    var born = new DateOnly(today.Year - year - (today.Month >= 9 ? 5 : 6), 9, 1).AddDays(random.Next(0, 365));
+                    var rest = $"999{establishment}{born.Year % 100:00}{serial:000}";
+                    var user = $"{born.Year % 100:00}{given[0]}{family}{serial:000}".ToLowerInvariant();
+                    var pupil = new Pupils.Pupil
+                    {
+                        TrustId = trust.Id,
+                        SchoolId = school.Id,
+                        Upn = Pupils.Upn.CheckLetter(rest) + rest,
+                        LegalGivenName = given,
+                        LegalFamilyName = family,
+                        PreferredGivenName = i == 2 && given.Length > 5 ? given[..3] : null,
+                        YearGroup = year,
+                        DateOfBirth = born,
+                        NetworkUserName = user,
+                        NetworkUserNameNormalized = user,
+                        IsLeaver = serial % 17 == 0,
+                        LeftAt = serial % 17 == 0 ? now.AddDays(-random.Next(10, 200)) : null,
+                        CreatedAt = now,
+                        UpdatedAt = now,
+                    };
+                    var parent = GivenNames[random.Next(GivenNames.Length)];
+                    pupil.Contacts.Add(new Pupils.PupilContact { Position = 1, Name = $"{parent} {family}", Email = $"{parent}.{family}{serial}@example.com".ToLowerInvariant(), Relationship = i % 2 == 0 ? "Mother" : "Father", ParentalResponsibility = true });
+                    if (serial % 3 != 0)
+                    {
+                        var carer = GivenNames[random.Next(GivenNames.Length)];
+                        pupil.Contacts.Add(new Pupils.PupilContact { Position = 2, Name = $"{carer} {FamilyNames[random.Next(FamilyNames.Length)]}", Relationship = serial % 5 == 0 ? "Grandparent" : "Carer", ParentalResponsibility = serial % 5 != 0 });
+                    }
+
+                    db.Pupils.Add(pupil);
+                }
+            }
+        }
     }
 
     /// <summary>One person for each way of using SafeUse, as the console and README list them.</summary>

@@ -41,7 +41,7 @@ internal sealed class DetailsModel(AppDbContext db, CurrentUser current, TimePro
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         var scope = await current.ScopeAsync(Roles.PeopleReaders, ct);
-        var person = await db.People.AsNoTracking().Include(p => p.Schools).Include(p => p.Roles).FirstOrDefaultAsync(p => p.Id == id, ct);
+        var person = await db.People.AsNoTracking().Include(p => p.Schools).Include(p => p.Roles).Include(p => p.NetworkNames).AsSplitQuery().FirstOrDefaultAsync(p => p.Id == id, ct);
         // Someone outside the reader's schools is "not found", so their existence is not revealed either.
         if (person is null || !(scope.AllSchools || person.Schools.Any(s => scope.Includes(s.SchoolId))))
         {

@@ -67,6 +67,7 @@ internal sealed class EditModel(AppDbContext db, CurrentUser current, AuditTrail
         var before = PersonForm.Describe(person, names);
         var emailBefore = person.EmailNormalized;
         Person.ApplyTo(person);
+        Person.ApplyNetworkNamesTo(person, person.TrustId);
         var wanted = Person.SchoolIds.Distinct().ToHashSet();
         foreach (var gone in person.Schools.Where(s => !wanted.Contains(s.SchoolId)).ToList())
         {

@@ -54,6 +54,7 @@ internal sealed class NewModel(AppDbContext db, CurrentUser current, AuditTrail 
         var now = time.GetUtcNow().UtcDateTime;
         var person = new Person { TrustId = me.TrustId, GivenName = "", FamilyName = "", CreatedAt = now, UpdatedAt = now };
         Person.ApplyTo(person);
+        Person.ApplyNetworkNamesTo(person, me.TrustId);
         foreach (var schoolId in Person.SchoolIds.Distinct())
         {
             person.Schools.Add(new PersonSchool { SchoolId = schoolId });

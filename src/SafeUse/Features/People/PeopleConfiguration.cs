@@ -10,6 +10,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
     {
         b.HasKey(p => p.Id);
         b.Ignore(p => p.FullName);
+        b.Ignore(p => p.NetworkUserName);
         b.Property(p => p.GivenName).HasMaxLength(100);
         b.Property(p => p.FamilyName).HasMaxLength(100);
         b.Property(p => p.Email).HasMaxLength(254);
@@ -23,6 +24,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.HasOne<Person>().WithMany().HasForeignKey(p => p.LineManagerId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.Schools).WithOne().HasForeignKey(s => s.PersonId);
         b.HasMany(p => p.Roles).WithOne().HasForeignKey(r => r.PersonId);
+        b.HasMany(p => p.NetworkNames).WithOne().HasForeignKey(n => n.PersonId);
         b.HasIndex(p => new { p.TrustId, p.EmailNormalized }).IsUnique();
         b.HasIndex(p => new { p.TrustId, p.StaffCode }).IsUnique();
         b.HasIndex(p => new { p.FamilyName, p.GivenName });

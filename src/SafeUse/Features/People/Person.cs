@@ -38,6 +38,9 @@ internal sealed class Person
 
     public List<PersonSchool> Schools { get; set; } = [];
     public List<RoleAssignment> Roles { get; set; } = [];
+    public List<PersonNetworkName> NetworkNames { get; set; } = [];
+
+    public string? NetworkUserName => NetworkNames.FirstOrDefault(n => n.IsPrimary)?.Name;
 
     public string FullName => $"{GivenName} {FamilyName}";
 

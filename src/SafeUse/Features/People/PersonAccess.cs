@@ -33,5 +33,5 @@ internal static class PersonAccess
 
     /// <summary>The person, tracked with their schools and roles, for a change.</summary>
     public static Task<Person?> LoadAsync(AppDbContext db, long id, CancellationToken ct) =>
-        db.People.Include(p => p.Schools).Include(p => p.Roles).AsSplitQuery().FirstOrDefaultAsync(p => p.Id == id, ct);
+        db.People.Include(p => p.Schools).Include(p => p.Roles).Include(p => p.NetworkNames).AsSplitQuery().FirstOrDefaultAsync(p => p.Id == id, ct);
 }

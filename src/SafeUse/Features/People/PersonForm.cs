@@ -14,7 +14,7 @@ internal sealed class PersonForm
 {
     /// <summary>The fields' error keys in the form's order, for the error summary.</summary>
     public static string[] Order(string prefix) =>
-        [.. new[] { nameof(GivenName), nameof(FamilyName), nameof(Email), nameof(StaffCode), nameof(JobTitle), nameof(EmploymentType), nameof(StaffGroup), nameof(StartDate), nameof(SchoolIds) }
+        [.. new[] { nameof(GivenName), nameof(FamilyName), nameof(Email), nameof(StaffCode), nameof(JobTitle), nameof(EmploymentType), nameof(StaffGroup), nameof(StartDate), nameof(NetworkUserName), nameof(NetworkAliases), nameof(SchoolIds) }
             .Select(f => $"{prefix}.{f}")];
 
     public string? GivenName { get; set; }
@@ -27,6 +27,13 @@ internal sealed class PersonForm
     public string? EmploymentType { get; set; } = nameof(People.EmploymentType.Permanent);
     public string? StaffGroup { get; set; }
     public DateParts StartDate { get; set; } = new();
+
+    /// <summary>The name web filter and proxy logs show for them, like jsmith or SCHOOL\jsmith.</summary>
+    public string? NetworkUserName { get; set; }
+
+    /// <summary>Other names logs use for them, separated by semicolons.</summary>
+    public string? NetworkAliases { get; set; }
+
     public List<long> SchoolIds { get; set; } = [];
 
     public static PersonForm From(Person p) => new()
@@ -39,6 +46,8 @@ internal sealed class PersonForm
         EmploymentType = p.EmploymentType.ToString(),
         StaffGroup = p.StaffGroup,
         StartDate = DateParts.From(p.StartDate),
+        NetworkUserName = p.NetworkUserName,
+        NetworkAliases = string.Join("; ", p.NetworkNames.Where(n => !n.IsPrimary).OrderBy(n => n.Id).Select(n => n.Name)),
         SchoolIds = p.Schools.Select(s => s.SchoolId).ToList(),
     };
 
@@ -115,6 +124,8 @@ internal sealed class PersonForm
             Error(nameof(StartDate), dateProblem);
         }
 
+        await ValidateNetworkNamesAsync(db, Error, trustId, id, ct);
+
         if (SchoolIds.Any(s => allowedSchools.All(a => a.Id != s)))
         {
             Error(nameof(SchoolIds), "Choose only schools you administer");
@@ -130,6 +141,71 @@ internal sealed class PersonForm
         }
 
         return state.IsValid;
+    }
+
+    private async Task ValidateNetworkNamesAsync(AppDbContext db, Action<string, string> error, long trustId, long id, CancellationToken ct)
+    {
+        var seen = new HashSet<string>();
+        var user = Blank(NetworkUserName);
+        if (user is not null && NetworkNames.Problem(user) is { } userProblem)
+        {
+            error(nameof(NetworkUserName), userProblem);
+        }
+        else if (user is not null)
+        {
+            seen.Add(NetworkNames.Normalize(user)!);
+        }
+
+        var aliases = NetworkNames.SplitAliases(NetworkAliases);
+        if (aliases.Count > 0 && user is null)
+        {
+            error(nameof(NetworkAliases), "Enter their network user name as well as the aliases");
+            return;
+        }
+
+        foreach (var alias in aliases)
+        {
+            if (NetworkNames.Problem(alias) is { } aliasProblem)
+            {
+                error(nameof(NetworkAliases), aliasProblem);
+                return;
+            }
+
+            if (!seen.Add(NetworkNames.Normalize(alias)!))
+            {
+                error(nameof(NetworkAliases), $"{alias} is given twice: each name once is enough (names are compared without case or a DOMAIN\\ prefix)");
+                return;
+            }
+        }
+
+        if (seen.Count == 0)
+        {
+            return;
+        }
+
+        var keys = seen.ToList();
+        var staffClash = await db.PersonNetworkNames.AsNoTracking().Where(n => n.TrustId == trustId && n.PersonId != id && keys.Contains(n.NameNormalized))
+            .Select(n => n.NameNormalized).FirstOrDefaultAsync(ct);
+        var pupilClash = staffClash ?? await db.Pupils.AsNoTracking().Where(p => p.TrustId == trustId && !p.IsLeaver && p.NetworkUserNameNormalized != null && keys.Contains(p.NetworkUserNameNormalized))
+            .Select(p => p.NetworkUserNameNormalized).FirstOrDefaultAsync(ct);
+        if ((staffClash ?? pupilClash) is { } clash)
+        {
+            var field = user is not null && NetworkNames.Normalize(user) == clash ? nameof(NetworkUserName) : nameof(NetworkAliases);
+            error(field, $"The network name {clash} is already {(staffClash is not null ? "someone else's" : "a pupil's")} in this trust: logs must point at one person");
+        }
+    }
+
+    /// <summary>Replaces the person's network user name and aliases with the form's (the person must be tracked, or new).</summary>
+    public void ApplyNetworkNamesTo(Person p, long trustId)
+    {
+        var wanted = new List<(string Name, bool Primary)>();
+        if (Blank(NetworkUserName) is { } user)
+        {
+            wanted.Add((user, true));
+            wanted.AddRange(NetworkNames.SplitAliases(NetworkAliases).Select(a => (a, false)));
+        }
+
+        NetworkNameSync.Replace(p, trustId, wanted);
     }
 
     /// <summary>Copies the fields onto the person; memberships and roles are the page's (they differ between add and edit).</summary>
@@ -157,6 +233,8 @@ internal sealed class PersonForm
         ["Employment type"] = p.EmploymentType.ToString(),
         ["Staff group"] = p.StaffGroup,
         ["Start date"] = p.StartDate?.ToString("d MMM yyyy", CultureInfo.GetCultureInfo("en-GB")),
+        ["Network user name"] = p.NetworkUserName,
+        ["Network aliases"] = string.Join("; ", p.NetworkNames.Where(n => !n.IsPrimary).Select(n => n.Name).Order(StringComparer.Ordinal)),
         ["Schools"] = string.Join(", ", p.Schools.Select(s => schoolNames.GetValueOrDefault(s.SchoolId) ?? "?").Order(StringComparer.Ordinal)),
     };
 

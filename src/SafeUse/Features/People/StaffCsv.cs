@@ -18,6 +18,8 @@ internal enum StaffField
     LineManager,
     Roles,
     StaffGroup,
+    NetworkUserName,
+    NetworkAliases,
 }
 
 /// <summary>A problem with one cell (or a whole row, when Column is null), located as a spreadsheet user would find it.</summary>
@@ -38,7 +40,9 @@ internal sealed record StaffRow(
     DateOnly? LeaveDate,
     string? LineManager,
     IReadOnlyList<Role> Roles,
-    string? StaffGroup = null);
+    string? StaffGroup = null,
+    string? NetworkUserName = null,
+    IReadOnlyList<string>? NetworkAliases = null);
 
 /// <summary>A file that is not a staff list at all (binary, or in an encoding SafeUse cannot read), said in a sentence.</summary>
 internal sealed class StaffCsvException(string message) : Exception(message);
@@ -57,7 +61,7 @@ internal static class StaffCsv
     [
         (StaffField.GivenName, ["preferredforename", "preferredfirstname", "knownas", "forename", "firstname", "givenname", "legalforename", "legalfirstname"]),
         (StaffField.FamilyName, ["legalsurname", "surname", "lastname", "familyname", "preferredsurname"]),
-        (StaffField.Email, ["workemail", "workemailaddress", "schoolemail", "email", "emailaddress", "username"]),
+        (StaffField.Email, ["workemail", "workemailaddress", "schoolemail", "email", "emailaddress"]),
         (StaffField.StaffCode, ["staffcode", "staffid", "staffnumber", "employeenumber", "employeeid", "payrollnumber", "code"]),
         (StaffField.EmploymentType, ["employmenttype", "contracttype", "stafftype", "employmentstatus", "type"]),
         (StaffField.JobTitle, ["jobtitle", "post", "position", "roletitle", "title"]),
@@ -66,6 +70,10 @@ internal static class StaffCsv
         (StaffField.LineManager, ["linemanager", "linemanageremail", "linemanagercode", "manager", "reportsto"]),
         (StaffField.Roles, ["safeuseroles", "roles"]),
         (StaffField.StaffGroup, ["staffgroup", "staffcategory", "category", "group", "teachingsupport"]),
+
+        // "User name" once meant the work email here; MIS and directory exports use it for the network log-on name.
+        (StaffField.NetworkUserName, ["networkusername", "networkuser", "networklogin", "username", "login", "loginname", "logonname", "networkid", "samaccountname"]),
+        (StaffField.NetworkAliases, ["aliases", "networkaliases", "othernetworknames", "otherusernames"]),
     ];
 
     private static readonly string[] DateFormats = ["dd/MM/yyyy", "d/M/yyyy", "yyyy-MM-dd", "d MMM yyyy", "d MMMM yyyy", "dd-MM-yyyy", "dd.MM.yyyy"];
@@ -83,6 +91,8 @@ internal static class StaffCsv
         StaffField.LineManager => "Line manager (staff code or email)",
         StaffField.Roles => "SafeUse roles",
         StaffField.StaffGroup => "Staff group",
+        StaffField.NetworkUserName => "Network user name",
+        StaffField.NetworkAliases => "Network aliases",
         _ => field.ToString(),
     };
 
@@ -306,6 +316,7 @@ internal static class StaffCsv
         var rows = new List<StaffRow>();
         var seenCodes = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var seenEmails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var seenNetworkNames = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (line, cells) in records.Skip(1))
         {
             string? Cell(StaffField f) => byField.TryGetValue(f, out var i) && i < cells.Length && !string.IsNullOrWhiteSpace(cells[i]) ? cells[i].Trim() : null;
@@ -380,9 +391,31 @@ internal static class StaffCsv
                 }
             }
 
+            var networkUser = Cell(StaffField.NetworkUserName);
+            var aliases = NetworkNames.SplitAliases(Cell(StaffField.NetworkAliases));
+            var rowNames = new List<string>();
+            if (networkUser is not null)
+            {
+                CheckNetworkName(networkUser, StaffField.NetworkUserName);
+            }
+            else if (aliases.Count > 0)
+            {
+                rowProblems.Add(new(line, Heading(StaffField.NetworkAliases), "Aliases are given but the network user name is empty"));
+            }
+
+            foreach (var alias in networkUser is null ? [] : aliases)
+            {
+                CheckNetworkName(alias, StaffField.NetworkAliases);
+            }
+
             if (email is not null)
             {
                 seenEmails.TryAdd(email, line);
+            }
+
+            foreach (var key in rowNames)
+            {
+                seenNetworkNames.TryAdd(key, line);
             }
 
             if (code is not null)
@@ -393,7 +426,29 @@ internal static class StaffCsv
             problems.AddRange(rowProblems);
             if (rowProblems.Count == 0)
             {
-                rows.Add(new StaffRow(line, given!, family!, email, code, type, Cell(StaffField.JobTitle), start, leave, Cell(StaffField.LineManager), roles, Cell(StaffField.StaffGroup)));
+                rows.Add(new StaffRow(line, given!, family!, email, code, type, Cell(StaffField.JobTitle), start, leave, Cell(StaffField.LineManager), roles, Cell(StaffField.StaffGroup),
+                    networkUser, networkUser is null ? null : aliases));
+            }
+
+            void CheckNetworkName(string name, StaffField f)
+            {
+                if (NetworkNames.Problem(name) is { } problem)
+                {
+                    rowProblems.Add(new(line, Heading(f), problem));
+                    return;
+                }
+
+                var key = NetworkNames.Normalize(name)!;
+                if (rowNames.Contains(key))
+                {
+                    rowProblems.Add(new(line, Heading(f), $"The network name {name} is given twice on this line"));
+                }
+                else if (seenNetworkNames.TryGetValue(key, out var firstLine))
+                {
+                    rowProblems.Add(new(line, Heading(f), $"The network name {name} is also on line {firstLine}"));
+                }
+
+                rowNames.Add(key);
             }
 
             DateOnly? ParseDate(StaffField f)

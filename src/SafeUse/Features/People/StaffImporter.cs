@@ -49,7 +49,7 @@ internal sealed record StaffImportResult(int Created, int Updated, int Unchanged
 
 internal static class PeopleRegistration
 {
-    public static IServiceCollection AddPeople(this IServiceCollection services) => services.AddScoped<StaffImporter>();
+    public static IServiceCollection AddPeople(this IServiceCollection services) => services.AddScoped<StaffImporter>().AddScoped<PeopleDirectory>();
 }
 
 /// <summary>
@@ -68,6 +68,7 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
 
     private static StaffImportPlan Plan(School school, StaffFile file, ImportAuthority authority, TrustPeople people)
     {
+        var pupilNames = people.PupilNetworkNames;
         var problems = file.Problems.ToList();
         var creates = new List<StaffRow>();
         var updates = new List<StaffRow>();
@@ -90,6 +91,19 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             }
 
             var existing = byCode ?? byEmail;
+            foreach (var (name, field) in NamesOf(row))
+            {
+                var key = NetworkNames.Normalize(name)!;
+                if (people.ByNetworkName.TryGetValue(key, out var owner) && owner.Id != existing?.Id)
+                {
+                    problems.Add(new(row.Line, Heading(field), $"The network name {name} is already {owner.FullName}'s in SafeUse: logs must point at one person"));
+                }
+                else if (pupilNames.Contains(key))
+                {
+                    problems.Add(new(row.Line, Heading(field), $"The network name {name} is a pupil's network user name in this trust: logs must point at one person"));
+                }
+            }
+
             if (existing is null)
             {
                 creates.Add(row);
@@ -159,6 +173,16 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
         return new StaffImportPlan(checkedFile, creates, updates, unchanged, missing, emailChanges, kept);
     }
 
+    private static IEnumerable<(string Name, StaffField Field)> NamesOf(StaffRow row) =>
+        row.NetworkUserName is null ? []
+            : (row.NetworkAliases ?? []).Select(a => (a, StaffField.NetworkAliases)).Prepend((row.NetworkUserName, StaffField.NetworkUserName));
+
+    private static bool NetworkNamesDiffer(Person p, StaffRow r) =>
+        r.NetworkUserName is not null
+        && (p.NetworkUserName is not { } current || NetworkNames.Normalize(current) != NetworkNames.Normalize(r.NetworkUserName) || current != r.NetworkUserName.Trim()
+            || !p.NetworkNames.Where(n => !n.IsPrimary).Select(n => n.NameNormalized).Order(StringComparer.Ordinal)
+                .SequenceEqual((r.NetworkAliases ?? []).Select(a => NetworkNames.Normalize(a)!).Order(StringComparer.Ordinal)));
+
     private static bool EmailChanged(Person p, StaffRow r) =>
         r.Email is not null && !string.Equals(p.Email, r.Email, StringComparison.OrdinalIgnoreCase);
 
@@ -217,6 +241,11 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             person.StartDate = row.StartDate ?? person.StartDate;
             person.LeaveDate = row.LeaveDate;
             person.IsLeaver = row.LeaveDate is { } leave && leave <= DateOnly.FromDateTime(now);
+            if (row.NetworkUserName is not null)
+            {
+                NetworkNameSync.Replace(person, school.TrustId, NamesOf(row).Select(n => (n.Name, n.Field == StaffField.NetworkUserName)).ToList());
+            }
+
             if (person.Schools.All(s => s.SchoolId != school.Id))
             {
                 person.Schools.Add(new PersonSchool { SchoolId = school.Id });
@@ -303,13 +332,16 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
         || (r.StartDate is not null && p.StartDate != r.StartDate)
         || p.LeaveDate != r.LeaveDate
         || p.Schools.All(s => s.SchoolId != schoolId)
+        || NetworkNamesDiffer(p, r)
         || r.Roles.Append(Role.Staff).Any(role => !p.Roles.Any(x => x.Role == role && x.SchoolId == schoolId));
 
     private async Task<TrustPeople> LoadTrustPeopleAsync(long trustId, CancellationToken ct, bool tracked = false)
     {
-        var query = db.People.Include(p => p.Schools).Include(p => p.Roles).AsSplitQuery().Where(p => p.TrustId == trustId);
+        var query = db.People.Include(p => p.Schools).Include(p => p.Roles).Include(p => p.NetworkNames).AsSplitQuery().Where(p => p.TrustId == trustId);
         var list = tracked ? await query.ToListAsync(ct) : await query.AsNoTracking().ToListAsync(ct);
-        var people = new TrustPeople(list);
+        var pupilNames = await db.Pupils.AsNoTracking().Where(p => p.TrustId == trustId && !p.IsLeaver && p.NetworkUserNameNormalized != null)
+            .Select(p => p.NetworkUserNameNormalized!).ToListAsync(ct);
+        var people = new TrustPeople(list) { PupilNetworkNames = pupilNames.ToHashSet(StringComparer.Ordinal) };
         return people;
     }
 
@@ -327,6 +359,10 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
         public List<Person> All { get; }
         public Dictionary<string, Person> ByCode { get; } = new(StringComparer.OrdinalIgnoreCase);
         public Dictionary<string, Person> ByEmail { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public Dictionary<string, Person> ByNetworkName { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Current pupils' network names (normalised): a member of staff may not take one.</summary>
+        public HashSet<string> PupilNetworkNames { get; init; } = [];
 
         public void Add(Person p, StaffRow row)
         {
@@ -352,6 +388,11 @@ internal sealed class StaffImporter(AppDbContext db, AuditTrail audit, TimeProvi
             if (p.Email is not null)
             {
                 ByEmail[p.Email] = p;
+            }
+
+            foreach (var n in p.NetworkNames)
+            {
+                ByNetworkName[n.NameNormalized] = p;
             }
         }
     }

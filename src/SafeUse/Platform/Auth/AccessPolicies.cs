@@ -34,6 +34,7 @@ internal static class AccessPolicies
             .AddPolicy(TrustAdministrators, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement([Role.Administrator], TrustWide: true)))
             .AddPolicy(PeopleReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.PeopleReaders)))
             .AddPolicy(AuditReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(AuditReaderRoles)))
+            .AddPolicy(Features.Pupils.PupilAccess.Readers, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Pupils.PupilAccess.ReaderRoles)))
             .AddPolicy(Features.Policies.PolicyAccess.Managers, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ManagerRoles)))
             .AddPolicy(Features.Policies.PolicyAccess.RegisterReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ReaderRoles)));
         return services;

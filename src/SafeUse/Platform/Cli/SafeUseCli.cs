@@ -12,7 +12,7 @@ internal static class SafeUseCli
 
     private static readonly (string Name, Func<Command> Create)[] Factories =
     [
-        ("serve", ServeCommand.Create), ("db", DbCommand.Create), ("admin", AdminCommand.Create), ("import", ImportCommand.Create),
+        ("serve", ServeCommand.Create), ("db", DbCommand.Create), ("admin", AdminCommand.Create), ("import", ImportCommand.Create), ("pupils", PupilsCommand.Create),
         ("audit", AuditCommand.Create), ("policy", PolicyCommand.Create), ("reminders", RemindersCommand.Create), ("incidents", IncidentsCommand.Create), ("monitor", () => MonitorCommand.Create()),
     ];
 

@@ -37,6 +37,10 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxEmail> Outbox => Set<OutboxEmail>();
     public DbSet<StaffImport> StaffImports => Set<StaffImport>();
+    public DbSet<PersonNetworkName> PersonNetworkNames => Set<PersonNetworkName>();
+    public DbSet<Features.Pupils.Pupil> Pupils => Set<Features.Pupils.Pupil>();
+    public DbSet<Features.Pupils.PupilContact> PupilContacts => Set<Features.Pupils.PupilContact>();
+    public DbSet<Features.Pupils.PupilImport> PupilImports => Set<Features.Pupils.PupilImport>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
     public DbSet<Policy> Policies => Set<Policy>();
     public DbSet<PolicySchool> PolicySchools => Set<PolicySchool>();

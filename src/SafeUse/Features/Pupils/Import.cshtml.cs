@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SafeUse.Features.People;
+using SafeUse.Features.Schools;
+using SafeUse.Platform.Auth;
+using SafeUse.Platform.Data;
+
+namespace SafeUse.Features.Pupils;
+
+[Authorize(Policy = AccessPolicies.Administrators)]
+[RequestSizeLimit(StaffCsv.MaxBytes + 64 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = StaffCsv.MaxBytes + 64 * 1024)]
+internal sealed class ImportModel(AppDbContext db, CurrentUser current, TimeProvider time) : PageModel
+{
+    [BindProperty]
+    public long? SchoolId { get; set; }
+
+    [BindProperty]
+    public IFormFile? Upload { get; set; }
+
+    public List<School> Schools { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadSchoolsAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        await LoadSchoolsAsync(ct);
+        var school = Schools.FirstOrDefault(s => s.Id == SchoolId);
+        if (school is null)
+        {
+            ModelState.AddModelError("SchoolId", "Select a school");
+        }
+
+        if (Upload is null || Upload.Length == 0)
+        {
+            ModelState.AddModelError("Upload", "Select a CSV file" + (Upload is { Length: 0 } ? $": {Upload.FileName} is empty" : ""));
+        }
+        else if (Upload.Length > StaffCsv.MaxBytes)
+        {
+            ModelState.AddModelError("Upload", $"{Upload.FileName} is larger than {StaffCsv.MaxBytes / 1024 / 1024} MB");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        using var buffer = new MemoryStream();
+        await Upload!.CopyToAsync(buffer, ct);
+        string text;
+        try
+        {
+            text = StaffCsv.Read(Upload.FileName, buffer.ToArray());
+        }
+        catch (StaffCsvException ex)
+        {
+            ModelState.AddModelError("Upload", ex.Message);
+            return Page();
+        }
+
+        var upload = new PupilImport
+        {
+            SchoolId = school!.Id,
+            FileName = Path.GetFileName(Upload.FileName),
+            Content = text,
+            CreatedByPersonId = current.PersonId,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.PupilImports.Add(upload);
+        await db.SaveChangesAsync(ct);
+        return Redirect($"/pupils/import/{upload.Id}");
+    }
+
+    private async Task LoadSchoolsAsync(CancellationToken ct)
+    {
+        var scope = await PupilAccess.ImportScopeAsync(current, ct);
+        Schools = await db.Schools.AsNoTracking().Where(s => scope.AllSchools || scope.SchoolIds.Contains(s.Id)).OrderBy(s => s.Name).ToListAsync(ct);
+    }
+}
