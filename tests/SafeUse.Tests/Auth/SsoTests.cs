@@ -5,6 +5,7 @@ using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SafeUse.Features.Accounts;
 using SafeUse.Features.People;
 using SafeUse.Platform.Auth;
@@ -183,6 +184,10 @@ public sealed partial class SsoTests(OidcProviderFixture fixture) : IClassFixtur
             ("google", new NextLogin("g-2", w.Teacher.Email!, Hd: "elsewhere.example"), "That Google account is not one of your trust's", HttpStatusCode.Forbidden),
             ("google", new NextLogin("g-3", w.Teacher.Email!, EmailVerified: false, Hd: Domain), "Google did not confirm your email address", HttpStatusCode.Forbidden),
             ("microsoft", new NextLogin("ms-3", "nobody@test.sch.uk", Tid: Tenant, PreferredUsername: "nobody@test.sch.uk"), "SafeUse does not know that account", HttpStatusCode.Forbidden),
+            // "nOAuth": an account in an allowed tenant whose (unverified, settable) email claim names the DSL links nobody.
+            ("microsoft", new NextLogin("ms-5", w.Dsl.Email!, Tid: Tenant, PreferredUsername: "someone.else@test.sch.uk"), "SafeUse does not know that account", HttpStatusCode.Forbidden),
+            ("microsoft", new NextLogin("ms-6", w.Dsl.Email!, Tid: Tenant), "Microsoft did not confirm your email address", HttpStatusCode.Forbidden),
+            ("microsoft", new NextLogin("ms-7", w.Dsl.Email!, Tid: Tenant, PreferredUsername: "dsl_test.sch.uk#EXT#@contoso.onmicrosoft.com"), "Microsoft did not confirm your email address", HttpStatusCode.Forbidden),
             ("google", new NextLogin("g-4", w.BirchTeacher.Email!, Hd: Domain), "You cannot sign in: you are marked as having left", HttpStatusCode.Forbidden),
         };
         foreach (var (provider, who, heading, status) in cases)
@@ -281,6 +286,28 @@ public sealed partial class SsoTests(OidcProviderFixture fixture) : IClassFixtur
         PathOf(prompt).ShouldBe(SecondFactorService.VerifyPath);
         var h2 = Open(app);
         (await SsoAsync(h2, "microsoft", new NextLogin("ms-hana", w.Head.Email!, Tid: Tenant, Amr: ["mfa"]))).Page.Heading.ShouldBe("Hello, Hana");
+    }
+
+    [OidcTheory, BothDatabases]
+    internal async Task A_provider_second_factor_counts_from_when_it_was_given_not_from_a_later_silent_sign_in(DatabaseProviderKind kind)
+    {
+        using var db = await TestDatabase.Create(kind).MigrateAsync();
+        var w = await IncidentWorld.CreateAsync(db);
+        await TurnOnAsync(db);
+        await using var app = new AppFactory(db, settings: Provider.Settings());
+        using var scope = app.Services.CreateScope();
+        var sso = scope.ServiceProvider.GetRequiredService<SsoSignIn>();
+        System.Security.Claims.ClaimsPrincipal Token(long? authTime) => new(new System.Security.Claims.ClaimsIdentity(
+            new[] { ("sub", "ms-dev"), ("tid", Tenant), ("preferred_username", w.Dsl.Email!), ("amr", "mfa") }
+                .Concat(authTime is { } t ? [("auth_time", t.ToString(System.Globalization.CultureInfo.InvariantCulture))] : [])
+                .Select(c => new System.Security.Claims.Claim(c.Item1, c.Item2)), "test"));
+
+        // Multi-factor 13 hours ago at Microsoft, then a silent sign-in now: the factor is 13 hours old, so step-up asks.
+        var given = DateTimeOffset.UtcNow.AddHours(-13).ToUnixTimeSeconds();
+        (await sso.MatchAsync("microsoft", Token(given), default)).FactorAt.ShouldBe(DateTimeOffset.FromUnixTimeSeconds(given));
+        // No auth_time: the sign-in's own time; a time in the future counts as now.
+        (await sso.MatchAsync("microsoft", Token(null), default)).FactorAt!.Value.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1));
+        (await sso.MatchAsync("microsoft", Token(DateTimeOffset.UtcNow.AddDays(2).ToUnixTimeSeconds()), default)).FactorAt!.Value.ShouldBeLessThanOrEqualTo(DateTimeOffset.UtcNow);
     }
 
     [OidcTheory, BothDatabases]

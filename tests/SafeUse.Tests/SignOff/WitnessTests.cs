@@ -48,6 +48,43 @@ public sealed class WitnessTests
     }
 
     [Theory, BothDatabases]
+    internal async Task A_witness_without_a_password_hands_back_with_a_code_from_their_authenticator_app(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        var (world, app, policyId, head) = await HeadWitnessingAsync(db);
+        await using var _ = app;
+        // As where the trust signs in with Microsoft or Google only: no password, an authenticator app.
+        await using (var ctx = db.Context())
+        {
+            await ctx.Accounts.Where(a => a.PersonId == world.Head.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordHash, (string?)null));
+        }
+
+        var choose = await head.GetAsync($"/policies/{policyId}/witness");
+        choose.Document.QuerySelector(".govuk-inset-text").ShouldBeNull();
+        var locked = await head.SubmitAsync(choose, new Dictionary<string, string> { ["PersonId"] = Id(world.Ann.Id) });
+        var confirm = await head.SubmitAsync(locked, new Dictionary<string, string> { ["Agreed"] = "true", ["TypedName"] = "Ann Lee" }, SignForm);
+        confirm.Document.QuerySelector("label[for='Password']")!.TextContent.Trim().ShouldBe("Hana Head, enter a code from your authenticator app");
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        var wrong = await head.SubmitAsync(confirm, new Dictionary<string, string> { ["Password"] = Seed.Password });
+        wrong.Errors.ShouldContain("That code is not right, or there have been too many attempts. Try again, or wait 15 minutes, or sign out");
+        var done = await head.SubmitAsync(confirm, new Dictionary<string, string> { ["Password"] = app.Authenticator.NextCode(world.Head.Email!) });
+        done.Text.ShouldContain("Ann Lee has signed, witnessed by Hana Head.");
+        await using (var ctx = db.Context())
+        {
+            (await ctx.Signatures.SingleAsync()).WitnessPersonId.ShouldBe(world.Head.Id);
+        }
+
+        // Someone with neither cannot start: handing back would have no way to end the locked screen.
+        await using (var ctx = db.Context())
+        {
+            await ctx.SecondFactors.Where(f => f.PersonId == world.Head.Id).ExecuteDeleteAsync();
+        }
+
+        var refused = await head.SubmitAsync(await head.GetAsync($"/policies/{policyId}/witness"), new Dictionary<string, string> { ["PersonId"] = Id(world.Ben.Id) });
+        refused.Errors.ShouldContain("Set up an authenticator app or a password before you witness a signature: handing back the device asks for one");
+    }
+
+    [Theory, BothDatabases]
     internal async Task The_witness_chooses_the_person_first_the_device_is_locked_to_signing_and_their_password_records_the_signature(DatabaseProviderKind kind)
     {
         using var db = TestDatabase.Create(kind);

@@ -16,13 +16,14 @@ internal sealed record WitnessOption(long Id, string Name, bool HasEmail);
 /// locked signing screen (<see cref="WitnessLock"/>) until the witness confirms on <see cref="WitnessConfirmModel"/>.
 /// </summary>
 [Authorize(Policy = PolicyAccess.RegisterReaders)]
-internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignInService signIn) : PageModel
+internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignInService signIn, SecondFactorService factors) : PageModel
 {
     public Policy Policy { get; private set; } = null!;
     public PolicyVersion Version { get; private set; } = null!;
     public List<WitnessOption> Outstanding { get; private set; } = [];
     public string WitnessName { get; private set; } = "";
-    public bool WitnessHasPassword { get; private set; }
+    /// <summary>The witness can end the locked screen: they have a password or an authenticator app to prove it is them.</summary>
+    public bool WitnessCanConfirm { get; private set; }
 
     [BindProperty] public long? PersonId { get; set; }
 
@@ -41,10 +42,10 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignInS
             return Page();
         }
 
-        if (!WitnessHasPassword)
+        if (!WitnessCanConfirm)
         {
-            // Only the witness's password ends the locked screen: without one it could not be ended but by signing out.
-            ModelState.AddModelError(nameof(PersonId), "Set a password before you witness a signature: handing back the device asks for it");
+            // Only the witness's password or app code ends the locked screen: without either it could not be ended but by signing out.
+            ModelState.AddModelError(nameof(PersonId), "Set up an authenticator app or a password before you witness a signature: handing back the device asks for one");
             return Page();
         }
 
@@ -65,7 +66,7 @@ internal sealed class WitnessModel(AppDbContext db, CurrentUser current, SignInS
         Version = version;
         var me = await current.PersonAsync(ct);
         WitnessName = me.FullName;
-        WitnessHasPassword = await signIn.HasPasswordAsync(me.Id, ct);
+        WitnessCanConfirm = await signIn.HasPasswordAsync(me.Id, ct) || await factors.HasAppAsync(me.Id, ct);
         Outstanding = await (from r in db.SignOffRequests.AsNoTracking()
                              join p in reach.Filter(db.People.AsNoTracking()) on r.PersonId equals p.Id
                              where r.PolicyVersionId == version.Id && (r.Status == RequestStatus.Outstanding || r.Status == RequestStatus.Query) && p.Id != me.Id

@@ -16,7 +16,7 @@ namespace SafeUse.Features.SignOff;
 /// device's address and browser, and its audit event in the same transaction.
 /// </summary>
 [Authorize(Policy = PolicyAccess.RegisterReaders)]
-internal sealed class WitnessConfirmModel(AppDbContext db, CurrentUser current, SignInService signIn, SignOffService signOff) : PageModel
+internal sealed class WitnessConfirmModel(AppDbContext db, CurrentUser current, SignInService signIn, SignOffService signOff, SecondFactorService factors) : PageModel
 {
     public Policy Policy { get; private set; } = null!;
     public PolicyVersion Version { get; private set; } = null!;
@@ -25,6 +25,13 @@ internal sealed class WitnessConfirmModel(AppDbContext db, CurrentUser current, 
     public WitnessLock State { get; private set; } = null!;
 
     [BindProperty] public string? Password { get; set; }
+
+    /// <summary>How the witness proves it is them: their password, a code from their authenticator app, or either.</summary>
+    public bool HasPassword { get; private set; }
+    public bool HasApp { get; private set; }
+
+    public string Prompt => HasPassword && HasApp ? "enter your password or a code from your authenticator app"
+        : HasApp ? "enter a code from your authenticator app" : "enter your password";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
 
@@ -35,11 +42,17 @@ internal sealed class WitnessConfirmModel(AppDbContext db, CurrentUser current, 
             return elsewhere;
         }
 
-        if (!await signIn.ReconfirmPasswordAsync(Witness, Password, ct))
+        // Six digits from the app (where the trust has turned passwords off, the only way); otherwise the password.
+        var code = (Password ?? "").Replace(" ", "", StringComparison.Ordinal);
+        var confirmed = HasApp && code is { Length: 6 } && code.All(char.IsAsciiDigit)
+            ? await factors.VerifyAsync(Witness, code, ct) == FactorCheck.Accepted
+            : HasPassword && await signIn.ReconfirmPasswordAsync(Witness, Password, ct);
+        if (!confirmed)
         {
             ModelState.AddModelError(nameof(Password), string.IsNullOrEmpty(Password)
-                ? "Enter your password"
-                : "Your password is not right, or there have been too many attempts. Try again, or wait 15 minutes, or sign out");
+                ? (HasPassword ? "Enter your password" : "Enter the code from your authenticator app")
+                : HasPassword ? "Your password is not right, or there have been too many attempts. Try again, or wait 15 minutes, or sign out"
+                : "That code is not right, or there have been too many attempts. Try again, or wait 15 minutes, or sign out");
             return Page();
         }
 
@@ -95,6 +108,8 @@ internal sealed class WitnessConfirmModel(AppDbContext db, CurrentUser current, 
         Policy = await db.Policies.AsNoTracking().Include(p => p.Schools).FirstAsync(p => p.Id == state.PolicyId, ct);
         Signer = await db.People.AsNoTracking().FirstAsync(p => p.Id == state.PersonId, ct);
         Witness = await current.PersonAsync(ct);
+        HasPassword = await signIn.HasPasswordAsync(Witness.Id, ct);
+        HasApp = await factors.HasAppAsync(Witness.Id, ct);
         return null;
     }
 }

@@ -24,6 +24,7 @@ internal sealed class ExternalLoginConfiguration : IEntityTypeConfiguration<Exte
         b.Property(l => l.Subject).HasMaxLength(200);
         b.HasOne<Person>().WithMany().HasForeignKey(l => l.PersonId);
         b.HasIndex(l => new { l.Provider, l.Subject }).IsUnique();
+        b.HasIndex(l => new { l.PersonId, l.Provider }).IsUnique();
     }
 }
 

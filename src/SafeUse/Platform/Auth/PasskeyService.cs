@@ -52,7 +52,7 @@ internal sealed record PasskeyRegistration(bool Added, IReadOnlyList<string>? Re
 /// factors in itself: something held and something known or been. That is why a passkey sign-in satisfies the second
 /// factor on its own. No attestation is asked for: SafeUse does not restrict which authenticators staff may use.
 /// </remarks>
-internal sealed partial class PasskeyService(AppDbContext db, TimeProvider time, AuditTrail audit, SecondFactorService factors, IOptions<SignOffOptions> options, ILogger<PasskeyService> logger)
+internal sealed partial class PasskeyService(AppDbContext db, TimeProvider time, AuditTrail audit, SecondFactorService factors, IOptions<SignOffOptions> options, ILogger<PasskeyService> logger, Outbox.Outbox outbox)
 {
     /// <summary>The cookie carrying the id of the browser's ceremony in progress (only the id: the challenge stays on the server).</summary>
     public const string CookieName = "safeuse-passkey";
@@ -126,7 +126,7 @@ internal sealed partial class PasskeyService(AppDbContext db, TimeProvider time,
                 },
             }, ct);
         }
-        catch (Exception ex) when (ex is Fido2VerificationException or JsonException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is Fido2VerificationException or JsonException or FormatException or ArgumentException or InvalidOperationException or CryptographicException or NotSupportedException)
         {
             return await RefusedRegistrationAsync(person, ex.GetType().Name, ct);
         }
@@ -161,6 +161,17 @@ internal sealed partial class PasskeyService(AppDbContext db, TimeProvider time,
 
         audit.Record(db, new Actor(person.Id, person.FullName), "second-factor.passkey-added", "person", person.Id,
             $"{person.FullName} added a passkey (\"{label}\")" + (codes is null ? "" : " as their second factor"));
+        if (person.Email is { } email)
+        {
+            // A passkey signs in on its own: someone who got into the account must not be able to add one unnoticed.
+            outbox.Enqueue(db, email, "A passkey was added to your SafeUse account",
+                $"""
+                A passkey was added to your SafeUse account. It can be used to sign in without your password.
+
+                If this was you, there is nothing to do. If it was not, sign in, remove it on your "Sign-in and security" page, sign out everywhere from "Your sessions", and tell your school's administrator or data protection officer straight away.
+                """);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new PasskeyRegistration(true, codes);
@@ -235,10 +246,11 @@ internal sealed partial class PasskeyService(AppDbContext db, TimeProvider time,
             return null;
         }
 
-        // WebAuthn §7.2 step 21: a counter that does not go up (when the authenticator keeps one: zero means it does
-        // not) means two copies of the private key are in use. The passkey stays, but this use is refused.
+        // WebAuthn §7.2 step 21: a counter that does not go up (when the authenticator keeps one: zero throughout means it
+        // does not) means two copies of the private key are in use. Once a key has counted, zero is going back too, so
+        // a copy cannot turn the check off. The passkey stays, but this use is refused.
         var now = time.GetUtcNow().UtcDateTime;
-        if (result.SignCount != 0 && result.SignCount <= factor.SignCount)
+        if ((result.SignCount != 0 || factor.SignCount != 0) && result.SignCount <= factor.SignCount)
         {
             LogCloned(logger);
             audit.Record(db, new Actor(person.Id, person.FullName), "second-factor.passkey-cloned", "person", person.Id,

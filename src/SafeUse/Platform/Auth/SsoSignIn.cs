@@ -81,7 +81,7 @@ internal sealed class SsoSignIn(AppDbContext db, TimeProvider time, AuditTrail a
         else
         {
             var email = provider == SsoProviders.Microsoft ? MicrosoftEmails(token) : GoogleEmail(token);
-            if (email.Count == 0)
+            if (email.Count != 1)
             {
                 return Refused(SsoRefusal.UnverifiedEmail);
             }
@@ -134,6 +134,12 @@ internal sealed class SsoSignIn(AppDbContext db, TimeProvider time, AuditTrail a
         }
 
         var mfa = token.FindAll("amr").Any(c => c.Value == "mfa") || settings!.Enforces(provider);
+        // The second factor was given when the person authenticated at the provider (auth_time), which may be long before
+        // a silent sign-in now: its age, not this moment's, decides when a restricted record asks again.
+        var factorAt = !mfa ? (DateTimeOffset?)null
+            : long.TryParse(token.FindFirstValue("auth_time"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var authTime)
+                ? DateTimeOffset.FromUnixTimeSeconds(Math.Min(authTime, now.ToUnixTimeSeconds()))
+                : now;
         audit.Record(db, actor, "account.sign-in", "person", person.Id, $"Signed in with {label}" + (mfa ? " (second factor given there)" : ""));
         try
         {
@@ -145,7 +151,7 @@ internal sealed class SsoSignIn(AppDbContext db, TimeProvider time, AuditTrail a
             return Refused(SsoRefusal.State);
         }
 
-        return new SsoResult(person, null, mfa ? now : null);
+        return new SsoResult(person, null, factorAt);
     }
 
     public static string Describe(SsoRefusal refusal) => refusal switch
@@ -168,13 +174,16 @@ internal sealed class SsoSignIn(AppDbContext db, TimeProvider time, AuditTrail a
         value is { Length: > 0 } && settings.Allowed(provider).Contains(value.ToLowerInvariant());
 
     /// <summary>
-    /// Entra's work email for the account: its sign-in name (<c>preferred_username</c>, or <c>upn</c>) or <c>email</c>.
-    /// Entra has no <c>email_verified</c>; the tenant check (done after, against the person's trust) is what vouches for
-    /// them, since the tenant's administrators alone give out its names.
+    /// Entra's work address for the account: its sign-in name (<c>preferred_username</c>, or <c>upn</c>), whose domain
+    /// must be one the tenant has verified, never the <c>email</c> claim, which a tenant's administrator can set to any
+    /// address (the "nOAuth" takeover). Guest accounts (<c>#EXT#</c>) are not matched. Two different names give none.
+    /// Entra has no <c>email_verified</c>; the tenant check (done after, against the person's trust) is what vouches.
     /// </summary>
     private static List<string> MicrosoftEmails(ClaimsPrincipal token) =>
-        new[] { token.FindFirstValue("preferred_username"), token.FindFirstValue("upn"), token.FindFirstValue("email") }
-            .Select(Person.Normalize).OfType<string>().Where(e => e.Contains('@', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        new[] { token.FindFirstValue("preferred_username"), token.FindFirstValue("upn") }
+            .Select(Person.Normalize).OfType<string>()
+            .Where(e => e.Contains('@', StringComparison.Ordinal) && !e.Contains("#ext#", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Google's email, only when Google says it is verified.</summary>
     private static List<string> GoogleEmail(ClaimsPrincipal token) =>

@@ -16,3 +16,6 @@ CREATE TABLE sso_setting (
 
 ALTER TABLE external_login ADD COLUMN email TEXT NULL;
 ALTER TABLE external_login ADD COLUMN last_used_at TEXT NULL;
+
+-- One account per provider per person: two first sign-ins at once with different accounts cannot both link.
+CREATE UNIQUE INDEX ix_external_login_person_id_provider ON external_login (person_id, provider);
