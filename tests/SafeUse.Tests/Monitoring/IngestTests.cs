@@ -233,4 +233,32 @@ public sealed class IngestTests
 
         (await w.RunAsync()).Error.ShouldNotBeNull().ShouldContain("not set up");
     }
+
+    [Theory, BothDatabases]
+    internal async Task Positions_of_files_long_gone_are_forgotten_and_a_log_in_no_known_format_is_named_in_the_error(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        var w = await IngestWorld.CreateAsync(db);
+        await w.AppendAsync(w.Log, IngestWorld.Lines(0, 2, U));
+        (await w.RunAsync()).AlertsRaised.ShouldBe(2);
+        await using (var ctx = db.Context())
+        {
+            ctx.LogPositions.AddRange(
+                new LogPosition { LogSourceId = w.Source.Id, Path = "gone-long-ago", Device = 1, Inode = 1, Offset = 10, HeadLength = 10, HeadHash = "AA", UpdatedAt = DateTime.UtcNow.AddDays(-40) },
+                new LogPosition { LogSourceId = w.Source.Id, Path = "gone-yesterday", Device = 1, Inode = 2, Offset = 10, HeadLength = 10, HeadHash = "BB", UpdatedAt = DateTime.UtcNow.AddDays(-1) });
+            await ctx.SaveChangesAsync();
+        }
+
+        (await w.RunAsync()).Error.ShouldBeNull();
+        await using (var ctx = db.Context())
+        {
+            (await ctx.LogPositions.Select(p => p.Path).ToListAsync()).ShouldBe([w.Log, "gone-yesterday"], ignoreOrder: true);
+            await ctx.LogSources.ExecuteUpdateAsync(u => u.SetProperty(s => s.Format, "auto"));
+        }
+
+        await w.AppendAsync(Path.Combine(w.Logs, "access.logx"), "hello\nworld\n");
+        var unknown = await w.RunAsync();
+        unknown.Error.ShouldBe("access.logx: format: not recognised from the first lines: choose the log's format on the source");
+        (await AlertsAsync(w)).Count.ShouldBe(2);
+    }
 }

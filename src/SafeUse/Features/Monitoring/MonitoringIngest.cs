@@ -32,6 +32,7 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
 {
     public const int HeadMax = 1024; // bytes of a file's start that identify it: well past squid's first line, and cheap to hash
     private const int MaxFilesPerSource = 1000; // a glob that matches a whole disk is a mistake, not a log
+    private static readonly TimeSpan PositionKept = TimeSpan.FromDays(31); // longer than any rotation schedule keeps a file uncompressed
 
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -162,6 +163,12 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
             {
                 await IngestFileAsync(run, file, ct);
             }
+
+            // Positions of files long gone (rotated away and deleted) are forgotten; a compressed copy made within
+            // this time is still known by its head.
+            var seen = run.Seen;
+            var old = now - PositionKept;
+            await db.LogPositions.Where(p => p.LogSourceId == source.Id && p.UpdatedAt < old && !seen.Contains(p.Id)).ExecuteDeleteAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -193,6 +200,9 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
         public List<LogPosition> Positions { get; set; } = [];
         public Dictionary<(string Rule, long? Person, long? Pupil, string? User, string? Ip), Alert?> Open { get; } = [];
         public List<string> Examples { get; } = [];
+
+        /// <summary>Positions of files found this time.</summary>
+        public List<long> Seen { get; } = [];
         public long LinesRead { get; set; }
         public long LinesSkipped { get; set; }
         public int Raised { get; set; }
@@ -241,8 +251,17 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
         {
             var copy = run.Positions.Where(Fits).OrderByDescending(p => p.Offset).FirstOrDefault();
             start = copy?.Offset ?? 0;
+            if (copy is not null)
+            {
+                run.Seen.Add(copy.Id); // kept while its copy is there, or the copy would be read again once it was forgotten
+            }
             position = new LogPosition { LogSourceId = run.Source.Id, Path = path, Device = device, Inode = inode, Offset = start, HeadLength = 0, HeadHash = "" };
             run.Positions.Add(position);
+        }
+
+        if (position.Id != 0)
+        {
+            run.Seen.Add(position.Id);
         }
 
         if (plainLength is { } length && start >= length)
@@ -296,12 +315,19 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
     {
         using var output = new MemoryStream();
         RunSummary summary;
+        var name = Path.GetFileName(path);
         using (var input = new MemoryStream(lines.ToArray(), writable: false))
         {
-            summary = run.Engine.Run(["-"], output, run.Format, 1, input, ct);
+            try
+            {
+                summary = run.Engine.Run(["-"], output, run.Format, 1, input, ct);
+            }
+            catch (MonitoringConfigException e) when (e.Field == "--format")
+            {
+                throw new MonitoringConfigException(name, 0, "format", "not recognised from the first lines: choose the log's format on the source");
+            }
         }
 
-        var name = Path.GetFileName(path);
         var examples = summary.SkippedExamples.Select(e => $"{name} (line {e.Source.AfterLast(':')} of a batch): {e.Reason}").ToList();
         var window = options.Value.StormWindow;
         var now = time.GetUtcNow().UtcDateTime;

@@ -63,6 +63,10 @@ internal sealed class RulesModel(AppDbContext db, CurrentUser current, AuditTrai
             {
                 ListsProblem = SourcesModel.Where(e);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                ListsProblem = "SafeUse cannot read the lists folder or a file the rules name: check their permissions";
+            }
         }
 
         Saved = TempData["saved"] as string;
@@ -99,6 +103,10 @@ internal sealed class RulesModel(AppDbContext db, CurrentUser current, AuditTrai
             {
                 ModelState.AddModelError(nameof(ListsPath), SourcesModel.Where(e));
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                ModelState.AddModelError(nameof(ListsPath), "SafeUse cannot read a file in the lists folder: check its permissions");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(yaml))
@@ -118,6 +126,10 @@ internal sealed class RulesModel(AppDbContext db, CurrentUser current, AuditTrai
             catch (MonitoringConfigException e)
             {
                 ModelState.AddModelError(nameof(RulesYaml), SourcesModel.Where(e));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                ModelState.AddModelError(nameof(RulesYaml), "SafeUse cannot read a search-term file the rules name: check its permissions");
             }
         }
 
