@@ -261,4 +261,24 @@ public sealed class IngestTests
         unknown.Error.ShouldBe("access.logx: format: not recognised from the first lines: choose the log's format on the source");
         (await AlertsAsync(w)).Count.ShouldBe(2);
     }
+
+    /// <summary>Stands for another ingest taking the source over (its lease ran out) while this one was mid-batch.</summary>
+    private sealed class TakenOver : IAlertRaised
+    {
+        public async Task OnRaisedAsync(AppDbContext db, IReadOnlyList<Alert> raised, CancellationToken ct) =>
+            await db.LogSources.ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseHolder, "cron/2"), ct);
+    }
+
+    [Theory, BothDatabases]
+    internal async Task An_ingest_whose_lease_was_taken_over_stores_nothing_of_its_batch(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        var w = await IngestWorld.CreateAsync(db);
+        await w.AppendAsync(w.Log, IngestWorld.Lines(0, 2, U));
+        var lost = await w.RunAsync(new TakenOver());
+        lost.Error.ShouldNotBeNull().ShouldContain("Another ingest took this source over");
+        (await AlertsAsync(w)).ShouldBeEmpty();
+        await using var ctx = db.Context();
+        (await ctx.LogPositions.CountAsync()).ShouldBe(0);
+    }
 }

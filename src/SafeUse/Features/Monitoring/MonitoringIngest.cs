@@ -175,7 +175,7 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
             db.ChangeTracker.Clear();
             error = e switch
             {
-                MonitoringConfigException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or TimeZoneNotFoundException => e.Message,
+                MonitoringConfigException or LeaseLostException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or TimeZoneNotFoundException => e.Message,
                 _ => $"The ingest stopped: {e.GetType().Name}. Lines already stored stay stored; the next ingest carries on from there.",
             };
         }
@@ -403,6 +403,14 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
                 await hook.OnRaisedAsync(db, raised, ct);
             }
 
+            // Last before saving: renew the lease; if it ran out and another ingest took the source, this batch must not commit.
+            var until = now + options.Value.Lease;
+            if (await db.LogSources.Where(s => s.Id == run.Source.Id && s.LeaseHolder == _holder)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseUntil, until), ct) == 0)
+            {
+                throw new LeaseLostException();
+            }
+
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -464,6 +472,8 @@ internal sealed class MonitoringIngest(AppDbContext db, TimeProvider time, IOpti
         }
     }
 }
+
+internal sealed class LeaseLostException() : Exception("Another ingest took this source over after this one held it too long; it carries on from the last batch stored.");
 
 internal static class StringTail
 {
