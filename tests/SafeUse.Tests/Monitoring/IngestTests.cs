@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SafeUse.Features.Monitoring;
 using SafeUse.Platform.Data;
 using SafeUse.Tests.Infrastructure;
@@ -280,5 +281,28 @@ public sealed class IngestTests
         (await AlertsAsync(w)).ShouldBeEmpty();
         await using var ctx = db.Context();
         (await ctx.LogPositions.CountAsync()).ShouldBe(0);
+    }
+
+    [Theory, BothDatabases]
+    internal async Task The_web_app_ingests_on_its_own_unless_the_scheduler_is_off(DatabaseProviderKind kind)
+    {
+        using var db = TestDatabase.Create(kind);
+        var w = await IngestWorld.CreateAsync(db);
+        await w.AppendAsync(w.Log, IngestWorld.Lines(0, 2, U));
+        await using (var off = new AppFactory(db, settings: new Dictionary<string, string?> { ["SafeUse:RunScheduler"] = "false" }))
+        {
+            _ = off.Server;
+            off.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<MonitoringClock>().ShouldBeEmpty();
+        }
+
+        await using var app = new AppFactory(db, settings: new Dictionary<string, string?> { ["SafeUse:Monitoring:IngestInterval"] = "00:00:10" });
+        _ = app.Server;
+        // The clock's first run starts with the app; wait for it (up to a minute on a busy machine), not for a time.
+        for (var i = 0; i < 600 && (await AlertsAsync(w)).Count < 2; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        (await AlertsAsync(w)).Count.ShouldBe(2);
     }
 }
