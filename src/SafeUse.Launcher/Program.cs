@@ -17,7 +17,8 @@ if (Environment.GetEnvironmentVariable(NativeMonitor.Launched) is not null)
     return 1;
 }
 
-if (args is ["monitor", ..] && Environment.GetEnvironmentVariable(NativeMonitor.Switch) != "0" && NativeMonitor.CpuSupported)
+// `monitor ingest` needs the database, which only the web application's program has.
+if (args is ["monitor", ..] and not [_, "ingest", ..] && Environment.GetEnvironmentVariable(NativeMonitor.Switch) != "0" && NativeMonitor.CpuSupported)
 {
     var monitor = Path.Combine(dir, NativeMonitor.FileName);
     if (File.Exists(monitor))

@@ -66,6 +66,24 @@ public sealed class People
         return people;
     }
 
+    /// <summary>People from another store (the web app's staff and pupils); a repeated user keeps its first person.</summary>
+    public static People Create(IEnumerable<Person> people)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        var all = new List<Person>();
+        var roles = new List<string>();
+        var result = new People { All = all, Roles = roles };
+        foreach (var given in people)
+        {
+            var role = given.Role.Trim().ToLowerInvariant();
+            var roleId = roles.IndexOf(role);
+            if (roleId < 0) { roleId = roles.Count; roles.Add(role); }
+            var p = new Person(given.User, role, given.Name, given.School) { RoleId = roleId };
+            if (result._byHash.TryAdd(Hashing.Forward(Encoding.UTF8.GetBytes(p.User)), p)) all.Add(p);
+        }
+        return result;
+    }
+
     internal static string[] ReadLines(string path, string option)
     {
         try { return File.ReadAllLines(path); }

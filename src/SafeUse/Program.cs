@@ -11,8 +11,8 @@ Environment.SetEnvironmentVariable(NativeMonitor.Launched, null);
 
 // `safeuse monitor` never needs code generated at run time; saying so before anything starts stops YamlDotNet
 // compiling a regular expression to IL (loading Reflection.Emit and JIT-compiling it), a sixth of a short run's start.
-// Only for that command: the web application's libraries do use generated code.
-if (SafeUseCli.InvokedCommand(args) == "monitor")
+// Only for that command: the web application's libraries do use generated code (and `monitor ingest` uses them).
+if (SafeUseCli.InvokedCommand(args) == "monitor" && args.SkipWhile(a => a != "monitor").Skip(1).FirstOrDefault() != "ingest")
 {
     AppContext.SetSwitch("System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported", false);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using SafeUse.Features.Calendar;
 using SafeUse.Features.Demo;
 using SafeUse.Features.Incidents;
+using SafeUse.Features.Monitoring;
 using SafeUse.Features.People;
 using SafeUse.Features.Policies;
 using SafeUse.Features.Setup;
@@ -35,6 +36,7 @@ internal static class SafeUseHost
         services.AddSignOff();
         services.AddIncidents();
         services.AddCalendar();
+        services.AddMonitoring();
         return services;
     }
 
@@ -62,6 +64,7 @@ internal static class SafeUseHost
         if (builder.Configuration.GetValue("SafeUse:RunScheduler", true))
         {
             builder.Services.AddHostedService<SignOffClock>();
+            builder.Services.AddHostedService<MonitoringClock>();
         }
         builder.Services.AddSingleton<SetupState>();
         builder.Services.AddHttpContextAccessor();

@@ -149,6 +149,7 @@ public sealed partial class EveryPageTests
                 ("versionId", _) => values.VersionIds,
                 ("policyId", _) => [values.PolicyId],
                 ("personId", _) => [person],
+                ("schoolId", _) => [values.SchoolId],
                 _ => throw new InvalidOperationException($"EveryPageTests does not know a value for {{{name}}} in {route}: add one"),
             };
             urls = urls.SelectMany(u => choices.Select(c => u.Replace(parameter.Value, c.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))).ToList();

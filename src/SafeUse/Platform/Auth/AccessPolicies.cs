@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using SafeUse.Features.Monitoring;
 using SafeUse.Features.People;
 
 namespace SafeUse.Platform.Auth;
@@ -36,7 +37,8 @@ internal static class AccessPolicies
             .AddPolicy(AuditReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(AuditReaderRoles)))
             .AddPolicy(Features.Pupils.PupilAccess.Readers, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Pupils.PupilAccess.ReaderRoles)))
             .AddPolicy(Features.Policies.PolicyAccess.Managers, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ManagerRoles)))
-            .AddPolicy(Features.Policies.PolicyAccess.RegisterReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ReaderRoles)));
+            .AddPolicy(Features.Policies.PolicyAccess.RegisterReaders, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Features.Policies.PolicyAccess.ReaderRoles)))
+            .AddMonitoringPolicies();
         return services;
     }
 }

@@ -13,8 +13,16 @@ internal static class SafeUseCli
     private static readonly (string Name, Func<Command> Create)[] Factories =
     [
         ("serve", ServeCommand.Create), ("db", DbCommand.Create), ("admin", AdminCommand.Create), ("import", ImportCommand.Create), ("pupils", PupilsCommand.Create),
-        ("audit", AuditCommand.Create), ("policy", PolicyCommand.Create), ("reminders", RemindersCommand.Create), ("incidents", IncidentsCommand.Create), ("monitor", () => MonitorCommand.Create()),
+        ("audit", AuditCommand.Create), ("policy", PolicyCommand.Create), ("reminders", RemindersCommand.Create), ("incidents", IncidentsCommand.Create), ("monitor", CreateMonitor),
     ];
+
+    // The library's `monitor` (run) plus `ingest`, which needs the web app's database and services.
+    private static Command CreateMonitor()
+    {
+        var monitor = MonitorCommand.Create();
+        monitor.Subcommands.Add(MonitorIngestCommand.Create());
+        return monitor;
+    }
 
     private static readonly string[] Commands = [.. Factories.Select(f => f.Name)];
 

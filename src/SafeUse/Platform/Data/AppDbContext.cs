@@ -41,6 +41,10 @@ internal sealed class AppDbContext(DbContextOptions<AppDbContext> options, Datab
     public DbSet<Features.Pupils.Pupil> Pupils => Set<Features.Pupils.Pupil>();
     public DbSet<Features.Pupils.PupilContact> PupilContacts => Set<Features.Pupils.PupilContact>();
     public DbSet<Features.Pupils.PupilImport> PupilImports => Set<Features.Pupils.PupilImport>();
+    public DbSet<Features.Monitoring.MonitoringSetup> MonitoringSetups => Set<Features.Monitoring.MonitoringSetup>();
+    public DbSet<Features.Monitoring.LogSource> LogSources => Set<Features.Monitoring.LogSource>();
+    public DbSet<Features.Monitoring.LogPosition> LogPositions => Set<Features.Monitoring.LogPosition>();
+    public DbSet<Features.Monitoring.Alert> Alerts => Set<Features.Monitoring.Alert>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
     public DbSet<Policy> Policies => Set<Policy>();
     public DbSet<PolicySchool> PolicySchools => Set<PolicySchool>();
