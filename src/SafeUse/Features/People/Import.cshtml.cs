@@ -27,36 +27,8 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, TimeProv
     {
         await LoadSchoolsAsync(ct);
         var school = Schools.FirstOrDefault(s => s.Id == SchoolId);
-        if (school is null)
+        if (await CsvUpload.ReadAsync(Upload, school is not null, ModelState, ct) is not { } text)
         {
-            ModelState.AddModelError("SchoolId", "Select a school");
-        }
-
-        if (Upload is null || Upload.Length == 0)
-        {
-            ModelState.AddModelError("Upload", "Select a CSV file" + (Upload is { Length: 0 } ? $": {Upload.FileName} is empty" : ""));
-        }
-        else if (Upload.Length > StaffCsv.MaxBytes)
-        {
-            ModelState.AddModelError("Upload", $"{Upload.FileName} is larger than {StaffCsv.MaxBytes / 1024 / 1024} MB");
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        using var buffer = new MemoryStream();
-        await Upload!.CopyToAsync(buffer, ct);
-        string text;
-        try
-        {
-            // The same checks as the command line: a CSV or text file, not binary, UTF-8/UTF-16 or plausible Windows-1252.
-            text = StaffCsv.Read(Upload.FileName, buffer.ToArray());
-        }
-        catch (StaffCsvException ex)
-        {
-            ModelState.AddModelError("Upload", ex.Message);
             return Page();
         }
 
@@ -64,7 +36,7 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, TimeProv
         var upload = new StaffImport
         {
             SchoolId = school!.Id,
-            FileName = Path.GetFileName(Upload.FileName),
+            FileName = Path.GetFileName(Upload!.FileName),
             Content = text,
             CreatedByPersonId = me.Id,
             CreatedAt = time.GetUtcNow().UtcDateTime,

@@ -28,42 +28,15 @@ internal sealed class ImportModel(AppDbContext db, CurrentUser current, TimeProv
     {
         await LoadSchoolsAsync(ct);
         var school = Schools.FirstOrDefault(s => s.Id == SchoolId);
-        if (school is null)
+        if (await CsvUpload.ReadAsync(Upload, school is not null, ModelState, ct) is not { } text)
         {
-            ModelState.AddModelError("SchoolId", "Select a school");
-        }
-
-        if (Upload is null || Upload.Length == 0)
-        {
-            ModelState.AddModelError("Upload", "Select a CSV file" + (Upload is { Length: 0 } ? $": {Upload.FileName} is empty" : ""));
-        }
-        else if (Upload.Length > StaffCsv.MaxBytes)
-        {
-            ModelState.AddModelError("Upload", $"{Upload.FileName} is larger than {StaffCsv.MaxBytes / 1024 / 1024} MB");
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        using var buffer = new MemoryStream();
-        await Upload!.CopyToAsync(buffer, ct);
-        string text;
-        try
-        {
-            text = StaffCsv.Read(Upload.FileName, buffer.ToArray());
-        }
-        catch (StaffCsvException ex)
-        {
-            ModelState.AddModelError("Upload", ex.Message);
             return Page();
         }
 
         var upload = new PupilImport
         {
             SchoolId = school!.Id,
-            FileName = Path.GetFileName(Upload.FileName),
+            FileName = Path.GetFileName(Upload!.FileName),
             Content = text,
             CreatedByPersonId = current.PersonId,
             CreatedAt = time.GetUtcNow().UtcDateTime,
