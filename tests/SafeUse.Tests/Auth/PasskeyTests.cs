@@ -381,7 +381,13 @@ public sealed class PasskeyTests
             (await ctx.RecoveryCodes.CountAsync(c => c.PersonId == w.Teacher.Id)).ShouldBe(SecondFactorService.RecoveryCodeCount, "the second passkey makes no new codes");
         }
 
+        // Signed in elsewhere with the laptop's passkey: removing it (a lost laptop) ends that session, not this one.
+        var elsewhere = app.Browse();
+        PathOf(await PasskeySignInAsync(elsewhere, key)).ShouldBe("/");
         var removed = await teacher.SubmitAsync(added, new Dictionary<string, string>(), "#passkeys form");
+        removed.Text.ShouldContain("signed out everywhere else");
+        PathOf(await elsewhere.GetAsync("/account/security")).ShouldBe(SignIn);
+        PathOf(await teacher.GetAsync("/account/security")).ShouldBe("/account/security");
         removed.Document.QuerySelector("#factor-status")!.TextContent.ShouldBe("1 passkey");
         removed.Document.QuerySelector("#passkeys")!.TextContent.ShouldNotContain("Laptop");
         var none = await teacher.SubmitAsync(removed, new Dictionary<string, string>(), "#passkeys form");

@@ -15,7 +15,7 @@ namespace SafeUse.Features.Accounts;
 /// role needs one cannot be removed.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class SecurityModel(SecondFactorService factors, PasskeyService passkeys, SignInService signIn, CurrentUser current, AppDbContext db) : PageModel
+internal sealed class SecurityModel(SecondFactorService factors, PasskeyService passkeys, SignInService signIn, CurrentUser current, AppDbContext db, TimeProvider time) : PageModel
 {
     public const string LastFactorRefused = "This is your only second factor and your role needs one, so you cannot remove it. Add another first.";
 
@@ -148,7 +148,10 @@ internal sealed class SecurityModel(SecondFactorService factors, PasskeyService 
             return Page();
         }
 
-        TempData["Success"] = "The passkey is removed: it no longer works for SafeUse.";
+        // A removed passkey is often a lost device: whatever it signed in ends, this session carries on.
+        await Sessions.EndAsync(db, me.Id, "signed out when a passkey was removed", time.GetUtcNow().UtcDateTime, ct, keep: Sessions.Id(User));
+        await db.SaveChangesAsync(ct);
+        TempData["Success"] = "The passkey is removed: it no longer works for SafeUse, and you are signed out everywhere else.";
         return RedirectToPage();
     }
 
