@@ -127,7 +127,9 @@ public sealed class MonitoringSetupTests
             ctx.Alerts.AddRange(
                 new Alert { SchoolId = w.A.Id, PersonId = w.StaffA.Id, Ip = "10.0.0.4", Host = "search.example", Url = "http://search.example/?q=secret+words", SearchText = "secret words", RuleId = "self-harm-search", Clause = "6", Severity = "critical", Count = 3, FirstAt = at, LastAt = at.AddMinutes(20), CreatedAt = at },
                 new Alert { SchoolId = w.A.Id, Ip = "10.0.0.9", Host = "poker.example", Url = "http://poker.example/hidden-path", RuleId = "gambling", Severity = "high", FirstAt = at, LastAt = at, CreatedAt = at },
-                new Alert { SchoolId = w.B.Id, Ip = "10.0.0.7", Host = "poker.example", Url = "http://poker.example/", RuleId = "school-b-rule", Severity = "high", FirstAt = at, LastAt = at, CreatedAt = at });
+                new Alert { SchoolId = w.B.Id, Ip = "10.0.0.7", Host = "poker.example", Url = "http://poker.example/", RuleId = "school-b-rule", Severity = "high", FirstAt = at, LastAt = at, CreatedAt = at },
+                // An alert about the Head herself: never on her own list.
+                new Alert { SchoolId = w.A.Id, PersonId = w.HeadA.Id, Ip = "10.0.0.5", Host = "shop.example", Url = "http://shop.example/", RuleId = "about-the-head", Severity = "low", FirstAt = at, LastAt = at, CreatedAt = at });
             await ctx.SaveChangesAsync();
         }
 
@@ -142,6 +144,10 @@ public sealed class MonitoringSetupTests
         page.Html.ShouldNotContain("secret");
         page.Html.ShouldNotContain("hidden-path");
         page.Html.ShouldNotContain("school-b-rule");
+        page.Html.ShouldNotContain("about-the-head");
+        // The school's administrator does see it.
+        var sam = await w.SignInAsync(w.SchoolAdmin);
+        (await sam.GetAsync($"/monitoring/{Id(w.A.Id)}/alerts")).Html.ShouldContain("about-the-head");
     }
 
     [Theory, BothDatabases]

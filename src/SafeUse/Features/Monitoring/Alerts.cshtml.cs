@@ -10,7 +10,8 @@ namespace SafeUse.Features.Monitoring;
 
 /// <summary>
 /// A school's alerts, newest first: when, who (or the unattributed IP), the rule and clause, severity, state and how
-/// many hits. The URL and search text are not shown here; an audited detail view comes with triage.
+/// many hits. The URL and search text are not shown here; an audited detail view comes with triage. Alerts about the
+/// reader themself are never listed to them.
 /// </summary>
 [Authorize(Policy = MonitoringAccess.AlertReaders)]
 internal sealed class AlertsModel(AppDbContext db, CurrentUser current) : PageModel
@@ -34,7 +35,9 @@ internal sealed class AlertsModel(AppDbContext db, CurrentUser current) : PageMo
         }
 
         School = school;
-        var query = db.Alerts.AsNoTracking().Where(a => a.SchoolId == SchoolId);
+        // Nobody sees alerts about themselves (an alert about the DSL is for the Head, not the DSL).
+        var me = current.PersonId;
+        var query = db.Alerts.AsNoTracking().Where(a => a.SchoolId == SchoolId && (a.PersonId == null || a.PersonId != me));
         Total = await query.CountAsync(ct);
         var alerts = await query.OrderByDescending(a => a.LastAt).ThenByDescending(a => a.Id).Take(PageSize)
             .Select(a => new
