@@ -82,8 +82,11 @@ public sealed partial class EveryPageTests
             var pupil = await ctx.Pupils.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
             var pupilImport = new SafeUse.Features.Pupils.PupilImport { SchoolId = school.Id, FileName = "pupils.csv", Content = "UPN,Legal Surname,Legal Forename,Year Group\nU820200101001,Demo,Pupil,3\n", CreatedByPersonId = admin.Id, CreatedAt = DateTime.UtcNow };
             ctx.PupilImports.Add(pupilImport);
+            // A monitoring alert at that school (about nobody), so its page opens.
+            var alert = new SafeUse.Features.Monitoring.Alert { SchoolId = school.Id, Ip = "10.0.0.9", Host = "poker.example", Url = "http://poker.example/", RuleId = "gambling", Severity = "high", FirstAt = DateTime.UtcNow, LastAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow };
+            ctx.Alerts.Add(alert);
             await ctx.SaveChangesAsync();
-            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id, file.Id, pupil, pupilImport.Id);
+            values = new Values(policy.Id, versions, signer, import.Id, draft.Key, bankHoliday, incident, school.Id, file.Id, pupil, pupilImport.Id, alert.Id);
         }
 
         var failures = new List<string>();
@@ -97,7 +100,7 @@ public sealed partial class EveryPageTests
         visited.ShouldBeGreaterThanOrEqualTo(2 * routes.Count);
     }
 
-    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId, long FileId, long PupilId, long PupilImportId);
+    private sealed record Values(long PolicyId, IReadOnlyList<long> VersionIds, long Signer, long ImportId, string DraftKey, long BankHolidayId, long IncidentId, long SchoolId, long FileId, long PupilId, long PupilImportId, long AlertId);
 
     private static async Task<string> EmailOfAsync(TestDatabase db, long personId)
     {
@@ -146,6 +149,7 @@ public sealed partial class EveryPageTests
                 ("id", _) when route.StartsWith("/settings/bank-holidays/", StringComparison.Ordinal) => [values.BankHolidayId],
                 ("id", _) when route.StartsWith("/incidents/", StringComparison.Ordinal) => [values.IncidentId],
                 ("fileId", _) => [values.FileId],
+                ("alertId", _) => [values.AlertId],
                 ("versionId", _) => values.VersionIds,
                 ("policyId", _) => [values.PolicyId],
                 ("personId", _) => [person],

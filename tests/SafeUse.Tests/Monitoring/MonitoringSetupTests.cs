@@ -148,6 +148,35 @@ public sealed class MonitoringSetupTests
         // The school's administrator does see it.
         var sam = await w.SignInAsync(w.SchoolAdmin);
         (await sam.GetAsync($"/monitoring/{Id(w.A.Id)}/alerts")).Html.ShouldContain("about-the-head");
+
+        // An alert's own page shows the address and the search text, and each opening is audited without them.
+        long searchAlert, headAlert, otherSchool;
+        await using (var ctx = db.Context())
+        {
+            searchAlert = await ctx.Alerts.Where(a => a.RuleId == "self-harm-search").Select(a => a.Id).SingleAsync();
+            headAlert = await ctx.Alerts.Where(a => a.RuleId == "about-the-head").Select(a => a.Id).SingleAsync();
+            otherSchool = await ctx.Alerts.Where(a => a.RuleId == "school-b-rule").Select(a => a.Id).SingleAsync();
+        }
+
+        var detail = await hana.GetAsync($"/monitoring/{Id(w.A.Id)}/alerts/{Id(searchAlert)}");
+        detail.Status.ShouldBe(HttpStatusCode.OK);
+        detail.Document.QuerySelector("#url")!.TextContent.ShouldContain("http://search.example/?q=secret+words");
+        detail.Document.QuerySelector("#search-text")!.TextContent.ShouldBe("secret words");
+        page.Document.QuerySelector($"a[href='/monitoring/{Id(w.A.Id)}/alerts/{Id(searchAlert)}']").ShouldNotBeNull();
+        // Her own alert, another school's (even through this school's address), and one that does not exist: not found.
+        (await hana.GetAsync($"/monitoring/{Id(w.A.Id)}/alerts/{Id(headAlert)}")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await hana.GetAsync($"/monitoring/{Id(w.A.Id)}/alerts/{Id(otherSchool)}")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await hana.GetAsync($"/monitoring/{Id(w.B.Id)}/alerts/{Id(otherSchool)}")).Status.ShouldBe(HttpStatusCode.NotFound);
+        var staff = await w.SignInAsync(w.StaffA);
+        (await staff.GetAsync($"/monitoring/{Id(w.A.Id)}/alerts/{Id(searchAlert)}")).Status.ShouldBe(HttpStatusCode.Forbidden);
+        await using (var ctx = db.Context())
+        {
+            var viewed = await ctx.AuditEvents.Where(e => e.Action == "monitoring.alert-viewed").ToListAsync();
+            viewed.Count.ShouldBe(1);
+            viewed[0].ActorPersonId.ShouldBe(w.HeadA.Id);
+            viewed[0].Summary.ShouldNotContain("secret");
+            viewed[0].Summary.ShouldNotContain("search.example");
+        }
     }
 
     [Theory, BothDatabases]

@@ -10,7 +10,7 @@ namespace SafeUse.Features.Monitoring;
 
 /// <summary>
 /// A school's alerts, newest first: when, who (or the unattributed IP), the rule and clause, severity, state and how
-/// many hits. The URL and search text are not shown here; an audited detail view comes with triage. Alerts about the
+/// many hits. The URL and search text are not shown here but on each alert's own page, whose openings are audited. Alerts about the
 /// reader themself are never listed to them.
 /// </summary>
 [Authorize(Policy = MonitoringAccess.AlertReaders)]
