@@ -91,21 +91,42 @@ internal static class ServeCommand
                 continue;
             }
 
-            var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+            if (Busy(address, uri.Port))
+            {
+                return url;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether another program holds the port. The probe binds it for an instant, so two programs starting at once (the
+    /// test suite's in-process servers) can catch each other's probe: a port still taken after a few tries is busy.
+    /// </summary>
+    private static bool Busy(System.Net.IPAddress address, int port)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = new System.Net.Sockets.TcpListener(address, port);
             try
             {
                 probe.Start();
+                return false;
             }
             catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
             {
-                return url;
+                if (attempt == 4)
+                {
+                    return true;
+                }
             }
             finally
             {
                 probe.Stop();
             }
-        }
 
-        return null;
+            Thread.Sleep(20 * (attempt + 1));
+        }
     }
 }
